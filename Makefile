@@ -1,0 +1,97 @@
+# litbook: build the tool, the book, and the tests.
+#
+#   make deps    install the Debian packages everything needs (root, apt-get)
+#   make         build litbook, then the answer book into out/
+#   make check   unit tests, end-to-end tests, and both again under ASan+UBSan
+#   make bench   speed and memory figures (see bench/)
+
+CC ?= cc
+PKGS := libcmark libxxhash
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -g $(WARN) $(PKG_CFLAGS)
+OPT ?= -O2
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+DEB_PACKAGES := build-essential pkg-config libcmark-dev libxxhash-dev libcmocka-dev \
+	gnuplot-nox libopenblas-dev python3 python3-numpy tidy libxml2-utils \
+	source-highlight chromium
+
+LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
+HDRS := $(wildcard src/*.h) include/litbook.h
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+
+OBJ := $(LIB_SRC:src/%.c=build/obj/%.o)
+ASAN_OBJ := $(LIB_SRC:src/%.c=build-asan/obj/%.o)
+UNITS := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
+ASAN_UNITS := $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%)
+
+LITBOOK := build/litbook
+
+.PHONY: all tool book deps check unit e2e clean bench format lint publish
+.DELETE_ON_ERROR:
+
+all: book
+
+tool: $(LITBOOK)
+
+book: $(LITBOOK)
+	$(LITBOOK) build
+
+publish: $(LITBOOK)
+	$(LITBOOK) publish
+
+deps:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEB_PACKAGES)
+
+build/obj/%.o: src/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(OPT) -Isrc -c $< -o $@
+
+build-asan/obj/%.o: src/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) -O1 $(SAN_FLAGS) -Isrc -c $< -o $@
+
+build/liblitbook.a: $(OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+build-asan/liblitbook.a: $(ASAN_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(LITBOOK): src/main.c build/liblitbook.a
+	$(CC) $(BASE_CFLAGS) $(OPT) -Isrc $< build/liblitbook.a $(PKG_LIBS) -lpthread -o $@
+
+build-asan/litbook: src/main.c build-asan/liblitbook.a
+	$(CC) $(BASE_CFLAGS) -O1 $(SAN_FLAGS) -Isrc $< build-asan/liblitbook.a $(PKG_LIBS) -lpthread -o $@
+
+build/tests/%: tests/unit/%.c build/liblitbook.a
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(OPT) -Isrc -Iinclude $< build/liblitbook.a $(PKG_LIBS) -lcmocka -lpthread -lm -o $@
+
+build-asan/tests/%: tests/unit/%.c build-asan/liblitbook.a
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) -O1 $(SAN_FLAGS) -Isrc -Iinclude $< build-asan/liblitbook.a $(PKG_LIBS) -lcmocka -lpthread -lm -o $@
+
+unit: $(UNITS)
+e2e: $(LITBOOK)
+
+# Everything ends in one summary line from tools/run-tests.
+check: $(LITBOOK) build-asan/litbook $(UNITS) $(ASAN_UNITS)
+	tools/run-tests
+
+bench: $(LITBOOK)
+	bench/run
+
+format:
+	clang-format -i src/*.c src/*.h tests/unit/*.c include/litbook.h
+
+lint:
+	cppcheck --quiet --enable=warning,performance,portability --error-exitcode=1 \
+		--suppress=missingIncludeSystem -D_GNU_SOURCE -Isrc src
+
+clean:
+	rm -rf build build-asan out

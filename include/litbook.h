@@ -1,0 +1,171 @@
+/* litbook.h: timing helpers for the programs in a litbook chapter.
+ *
+ * litbook puts this header on every C chunk's include path, so a chunk can
+ * write #include <litbook.h>. It is header-only, C11 + POSIX, and needs
+ * nothing else to link.
+ *
+ *   lb_now_ns()            monotonic clock, nanoseconds
+ *   lb_keep(x)             make the compiler believe x is used
+ *   lb_clobber()           make it believe all memory may be read and written
+ *
+ * Microbenchmark loop: calibrates how many iterations make one sample last
+ * at least min_sample_ns (5 ms by default), throws away the calibration,
+ * then takes `samples` samples (21 by default) and reports per-iteration
+ * min, quartiles, median and max:
+ *
+ *   lb_bench b;
+ *   for (lb_bench_start(&b, "dot 100"); lb_bench_next(&b);)
+ *       for (uint64_t i = 0; i < b.iters; i++) {
+ *           double r = work();
+ *           lb_keep(r);
+ *       }
+ *   lb_bench_print(stdout, &b);   // "dot 100\t<median ns>\t...", see below
+ *
+ * TSV columns (lb_bench_print_header writes them as a '#' comment line):
+ *   label  median_ns  min_ns  q1_ns  q3_ns  max_ns  iters  samples
+ * Times are per iteration. Set LB_BENCH_MIN_MS / LB_BENCH_SAMPLES in the
+ * environment to trade precision for speed without editing the chapter. */
+#ifndef LITBOOK_H
+#define LITBOOK_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#define LB_BENCH_MAX_SAMPLES 1001
+
+/* Under -std=c11 without _POSIX_C_SOURCE, <time.h> hides clock_gettime.
+ * Chunks should not have to define feature macros just to time something,
+ * so declare it as Linux's C library defines it (clockid_t is int there and
+ * CLOCK_MONOTONIC is 1); the declarations are compatible if <time.h> later
+ * shows the real ones. */
+#if !defined(CLOCK_MONOTONIC) && defined(__linux__)
+extern int clock_gettime(int clock_id, struct timespec *tp);
+#define LB__CLOCK_MONOTONIC 1
+#else
+#define LB__CLOCK_MONOTONIC CLOCK_MONOTONIC
+#endif
+
+static inline uint64_t lb_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(LB__CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* An empty asm that takes x as input: the value must be computed. */
+#define lb_keep(x) __asm__ __volatile__("" : : "g"(x) : "memory")
+
+static inline void lb_clobber(void)
+{
+    __asm__ __volatile__("" : : : "memory");
+}
+
+typedef struct {
+    const char *label;
+    uint64_t iters;      /* run the measured body this many times per sample */
+    double min_sample_ns;
+    int samples;         /* how many samples to take */
+    /* results, per iteration, valid once lb_bench_next returned 0 */
+    double median_ns, min_ns, q1_ns, q3_ns, max_ns;
+    /* private */
+    int calibrating;
+    int taken;
+    uint64_t t0;
+    double sample_ns[LB_BENCH_MAX_SAMPLES];
+} lb_bench;
+
+static inline int lb_bench__env_int(const char *name, int dflt)
+{
+    const char *s = getenv(name);
+    int v = s ? atoi(s) : 0;
+    return v > 0 ? v : dflt;
+}
+
+/* Starts a measurement. Fields min_sample_ns and samples may be changed
+ * between lb_bench_start and the first lb_bench_next. */
+static inline void lb_bench_start(lb_bench *b, const char *label)
+{
+    b->label = label;
+    b->iters = 1;
+    b->min_sample_ns = 1e6 * lb_bench__env_int("LB_BENCH_MIN_MS", 5);
+    b->samples = lb_bench__env_int("LB_BENCH_SAMPLES", 21);
+    b->median_ns = b->min_ns = b->q1_ns = b->q3_ns = b->max_ns = 0;
+    b->calibrating = 1;
+    b->taken = -1; /* the first call to next only starts the clock */
+    b->t0 = 0;
+}
+
+static inline int lb_bench__cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static inline double lb_bench__quantile(const double *sorted, int n, double q)
+{
+    double pos = q * (n - 1);
+    int i = (int)pos;
+    double frac = pos - i;
+    return i + 1 < n ? sorted[i] * (1 - frac) + sorted[i + 1] * frac : sorted[i];
+}
+
+static inline void lb_bench__finish(lb_bench *b)
+{
+    int n = b->samples;
+    qsort(b->sample_ns, (size_t)n, sizeof b->sample_ns[0], lb_bench__cmp);
+    b->min_ns = b->sample_ns[0];
+    b->max_ns = b->sample_ns[n - 1];
+    b->median_ns = lb_bench__quantile(b->sample_ns, n, 0.5);
+    b->q1_ns = lb_bench__quantile(b->sample_ns, n, 0.25);
+    b->q3_ns = lb_bench__quantile(b->sample_ns, n, 0.75);
+}
+
+/* Call before each sample; returns 0 when the measurement is complete. */
+static inline int lb_bench_next(lb_bench *b)
+{
+    uint64_t t1 = lb_now_ns();
+    if (b->taken < 0) {
+        if (b->samples > LB_BENCH_MAX_SAMPLES)
+            b->samples = LB_BENCH_MAX_SAMPLES;
+        if (b->samples < 1)
+            b->samples = 1;
+        b->taken = 0;
+        b->t0 = lb_now_ns();
+        return 1;
+    }
+    double elapsed = (double)(t1 - b->t0);
+    if (b->calibrating) {
+        if (elapsed < b->min_sample_ns) {
+            /* Grow towards the target, at most 10x a step so one slow
+             * outlier cannot make samples absurdly long. */
+            double f = elapsed > 0 ? 1.2 * b->min_sample_ns / elapsed : 10;
+            f = f < 2 ? 2 : f > 10 ? 10 : f;
+            b->iters = (uint64_t)(b->iters * f);
+        } else {
+            b->calibrating = 0;
+        }
+    } else {
+        b->sample_ns[b->taken++] = elapsed / (double)b->iters;
+        if (b->taken == b->samples) {
+            lb_bench__finish(b);
+            return 0;
+        }
+    }
+    b->t0 = lb_now_ns();
+    return 1;
+}
+
+static inline void lb_bench_print_header(FILE *f)
+{
+    fputs("# label\tmedian_ns\tmin_ns\tq1_ns\tq3_ns\tmax_ns\titers\tsamples\n", f);
+}
+
+static inline void lb_bench_print(FILE *f, const lb_bench *b)
+{
+    fprintf(f, "%s\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%llu\t%d\n", b->label, b->median_ns, b->min_ns,
+            b->q1_ns, b->q3_ns, b->max_ns, (unsigned long long)b->iters, b->samples);
+}
+
+#endif

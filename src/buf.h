@@ -1,0 +1,39 @@
+/* buf: a growable byte buffer, always NUL-terminated.
+ *
+ * Allocation failure aborts the process (via lb_xmalloc): litbook cannot do
+ * anything useful without memory, and checking every append would bury the
+ * logic. */
+#ifndef LB_BUF_H
+#define LB_BUF_H
+
+#include <stddef.h>
+
+typedef struct {
+    char *ptr; /* NUL-terminated; NULL until the first append */
+    size_t len;
+    size_t cap;
+} lb_buf;
+
+#define LB_BUF_INIT {NULL, 0, 0}
+
+void lb_buf_append(lb_buf *b, const char *s, size_t n);
+void lb_buf_puts(lb_buf *b, const char *s);
+void lb_buf_putc(lb_buf *b, char c);
+void lb_buf_printf(lb_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends s with &, <, >, " escaped for HTML text and attribute values. */
+void lb_buf_put_html(lb_buf *b, const char *s, size_t n);
+void lb_buf_reset(lb_buf *b);
+/* Returns "" for an empty buffer, never NULL. Owned by b. */
+const char *lb_buf_str(const lb_buf *b);
+/* Hands the string to the caller (free() it); b is left empty. */
+char *lb_buf_detach(lb_buf *b);
+void lb_buf_free(lb_buf *b);
+
+/* Allocation helpers that abort on failure. */
+void *lb_xmalloc(size_t n);
+void *lb_xcalloc(size_t n, size_t size);
+void *lb_xrealloc(void *p, size_t n);
+char *lb_xstrdup(const char *s);
+char *lb_xstrndup(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,53 @@
+/* opts: the options of a chunk, typed and validated per engine.
+ *
+ * attr.h gives the raw key=value pairs; this module checks each key is one
+ * the chunk's engine knows (with a "did you mean"), each value is valid, and
+ * fills in defaults from BOOK-FORMAT.md. */
+#ifndef LB_OPTS_H
+#define LB_OPTS_H
+
+#include <stdbool.h>
+
+#include "attr.h"
+#include "split.h"
+
+typedef enum { LB_ENGINE_NONE, LB_ENGINE_C, LB_ENGINE_GNUPLOT, LB_ENGINE_PYTHON } lb_engine;
+typedef enum { LB_EVAL_RUN, LB_EVAL_NO, LB_EVAL_COMPILE } lb_eval;
+
+enum { LB_SAN_ADDRESS = 1, LB_SAN_UNDEFINED = 2 };
+
+typedef struct {
+    lb_engine engine;
+    lb_eval eval;   /* eval=true|false|compile; default true (run) */
+    bool echo;      /* default true for c/python, false for gnuplot */
+    bool output;    /* default true */
+    lb_strv args;   /* split like a shell */
+    char *stdin_text; /* NULL when absent; "\n" and "\t" and "\\" unescaped */
+    lb_strv cflags; /* extra flags, split */
+    lb_strv libs;   /* pkg-config names or plain library names */
+    double timeout; /* seconds, > 0; default 10 */
+    int exit_code;  /* default 0 */
+    bool exit_any;  /* exit=any */
+    int repeat;     /* >= 0; default 0 (the "run N more times") */
+    lb_strv data;   /* c/python: at most one name to save; gnuplot: names read */
+    bool data_given;
+    unsigned sanitize; /* LB_SAN_* bits */
+    char *caption;  /* gnuplot */
+    char *width;    /* gnuplot: a number (pixels) */
+    char *height;
+    lb_strv requires; /* python: modules */
+} lb_opts;
+
+/* The engine for a fence language: "c", "gnuplot", "python" (when python
+ * chunks are enabled); anything else is LB_ENGINE_NONE (display only). */
+lb_engine lb_engine_for_lang(const char *lang);
+
+/* Validates info's key=value pairs for engine and fills *out (free with
+ * lb_opts_free, on success and failure alike). Returns 0, or -1 with err
+ * set: col points at the offending key, msg reads like
+ * "unknown option 'timout' for a c chunk; did you mean 'timeout'?" or
+ * "bad value 'maybe' for 'eval': expected true, false or compile". */
+int lb_opts_from_info(const lb_info *info, lb_engine engine, lb_opts *out, lb_attr_error *err);
+void lb_opts_free(lb_opts *o);
+
+#endif

@@ -1,0 +1,58 @@
+/* spawn: run one child program carefully, and capture what it does.
+ *
+ * The child runs in its own process group, with stdout and stderr on pipes
+ * read through poll() (a full pipe never deadlocks), stdin fed from memory,
+ * and a wall-clock deadline after which the whole group gets SIGTERM and,
+ * after a grace period, SIGKILL. When the call returns, the child has been
+ * reaped and every process left in its group has been killed: no zombie, no
+ * stray process. Safe to call from several threads at once (fork is followed
+ * only by async-signal-safe calls before exec). */
+#ifndef LB_SPAWN_H
+#define LB_SPAWN_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "buf.h"
+
+typedef struct {
+    char *const *argv;      /* argv[0] is looked up in PATH when it has no '/' */
+    char *const *envp;      /* NULL: inherit the environment */
+    const char *cwd;        /* NULL: inherit */
+    const char *stdin_data; /* NULL: stdin is /dev/null */
+    size_t stdin_len;
+    double timeout_s;       /* <= 0: no deadline */
+    double grace_s;         /* SIGTERM -> SIGKILL delay; <= 0 means 0.5 s */
+    size_t max_output;      /* per stream; bytes beyond are counted, dropped; 0: 1 MiB */
+    /* Resource limits applied in the child (0: leave as inherited). */
+    unsigned long rlimit_cpu_s;
+    unsigned long rlimit_as_bytes;
+    unsigned long rlimit_fsize_bytes;
+} lb_spawn_req;
+
+typedef struct {
+    lb_buf out, err;
+    size_t out_dropped, err_dropped; /* bytes beyond max_output */
+    int exited;    /* 1: exited normally, exit_code valid */
+    int exit_code;
+    int signaled;  /* 1: killed by signal signo */
+    int signo;
+    int timed_out; /* 1: the deadline passed and we killed it */
+    double wall_s; /* from fork to reap */
+    double user_s, sys_s; /* the child's rusage (wait4) */
+    long maxrss_kb;
+    int exec_errno; /* nonzero: the program could not be started (ENOENT...) */
+} lb_spawn_result;
+
+/* Runs req; fills *res (free with lb_spawn_result_free). Returns 0 when the
+ * child was started (whatever its fate), -1 when it could not be (then
+ * res->exec_errno says why; a failed exec in the child is reported this way
+ * too, not as exit 127). */
+int lb_spawn_run(const lb_spawn_req *req, lb_spawn_result *res);
+void lb_spawn_result_free(lb_spawn_result *res);
+
+/* "exit status 3", "killed by signal 11 (Segmentation fault)", "timed out
+ * after 1.0 s": a human description of how the child ended. Writes into b. */
+void lb_spawn_describe(const lb_spawn_result *res, double timeout_s, lb_buf *b);
+
+#endif
