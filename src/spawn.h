@@ -21,9 +21,9 @@ typedef struct {
     const char *cwd;        /* NULL: inherit */
     const char *stdin_data; /* NULL: stdin is /dev/null */
     size_t stdin_len;
-    double timeout_s;       /* <= 0: no deadline */
-    double grace_s;         /* SIGTERM -> SIGKILL delay; <= 0 means 0.5 s */
-    size_t max_output;      /* per stream; bytes beyond are counted, dropped; 0: 1 MiB */
+    double timeout_s;  /* <= 0: no deadline */
+    double grace_s;    /* SIGTERM -> SIGKILL delay; <= 0 means 0.5 s */
+    size_t max_output; /* per stream; bytes beyond are counted, dropped; 0: 1 MiB */
     /* Resource limits applied in the child (0: leave as inherited). */
     unsigned long rlimit_cpu_s;
     unsigned long rlimit_as_bytes;
@@ -33,12 +33,12 @@ typedef struct {
 typedef struct {
     lb_buf out, err;
     size_t out_dropped, err_dropped; /* bytes beyond max_output */
-    int exited;    /* 1: exited normally, exit_code valid */
+    int exited;                      /* 1: exited normally, exit_code valid */
     int exit_code;
-    int signaled;  /* 1: killed by signal signo */
+    int signaled; /* 1: killed by signal signo */
     int signo;
-    int timed_out; /* 1: the deadline passed and we killed it */
-    double wall_s; /* from fork to reap */
+    int timed_out;        /* 1: the deadline passed and we killed it */
+    double wall_s;        /* from fork to reap */
     double user_s, sys_s; /* the child's rusage (wait4) */
     long maxrss_kb;
     int exec_errno; /* nonzero: the program could not be started (ENOENT...) */
@@ -47,12 +47,24 @@ typedef struct {
 /* Runs req; fills *res (free with lb_spawn_result_free). Returns 0 when the
  * child was started (whatever its fate), -1 when it could not be (then
  * res->exec_errno says why; a failed exec in the child is reported this way
- * too, not as exit 127). */
+ * too, not as exit 127).
+ *
+ * *res need not be initialised; it is zeroed first, and must be freed
+ * whatever the return value. After a 0 return res->out.ptr and res->err.ptr
+ * are never NULL. argv[0] is looked up in the caller's PATH, not in envp's.
+ *
+ * Side effect: the first call ignores SIGPIPE process-wide (unless the
+ * program already handles or ignores it), so that feeding stdin to a child
+ * that stopped reading gives EPIPE instead of killing us. Children get every
+ * signal back at its default disposition and an empty signal mask. */
 int lb_spawn_run(const lb_spawn_req *req, lb_spawn_result *res);
 void lb_spawn_result_free(lb_spawn_result *res);
 
 /* "exit status 3", "killed by signal 11 (Segmentation fault)", "timed out
- * after 1.0 s": a human description of how the child ended. Writes into b. */
+ * after 1 s" (0.5 s, 2.5 s: no trailing zeros), "could not start: No such
+ * file or directory": a human description of how the child ended, appended
+ * to b. timeout_s is the request's timeout, used only in the timed-out
+ * case. Thread-safe (no strsignal). */
 void lb_spawn_describe(const lb_spawn_result *res, double timeout_s, lb_buf *b);
 
 #endif
