@@ -4,7 +4,12 @@
  *
  * A language word, then optionally one {...} group holding #name, .class and
  * key=value / key="quoted \" value" items. This module knows only syntax;
- * which keys an engine accepts is opts.h's business. */
+ * which keys an engine accepts is opts.h's business.
+ *
+ * Values: bare (up to whitespace or '}'), "double-quoted" (only \" and \\
+ * are escapes; any other backslash is kept, for opts.c to read, e.g. \n in
+ * stdin) or 'single-quoted' (literal). Columns count bytes, like the fence
+ * line offsets the caller adds them to. */
 #ifndef LB_ATTR_H
 #define LB_ATTR_H
 

@@ -28,8 +28,8 @@ typedef struct {
     double timeout; /* seconds, > 0; default 10 */
     int exit_code;  /* default 0 */
     bool exit_any;  /* exit=any */
-    int repeat;     /* >= 0; default 0 (the "run N more times") */
-    lb_strv data;   /* c/python: at most one name to save; gnuplot: names read */
+    int repeat;     /* 0..1000 extra runs; default 0 (BOOK-FORMAT says 1: read as one run) */
+    lb_strv data;   /* c/python: the one name to save; gnuplot: names read */
     bool data_given;
     unsigned sanitize; /* LB_SAN_* bits */
     char *caption;  /* gnuplot */

@@ -19,6 +19,9 @@ typedef struct {
  * err (e.g. "unterminated quote") and *err_off set to the byte offset where
  * the problem starts. */
 int lb_split_words(const char *s, lb_strv *out, char *err, size_t errlen, size_t *err_off);
+/* On success out->v is never NULL (an empty input gives {NULL}); on failure
+ * *out is left empty. err and err_off may be NULL. A zeroed lb_strv is a
+ * valid empty one for push and free. */
 void lb_strv_push(lb_strv *sv, const char *s); /* copies s */
 void lb_strv_free(lb_strv *sv);
 
