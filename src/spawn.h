@@ -40,6 +40,9 @@ typedef struct {
     int timed_out;        /* 1: the deadline passed and we killed it */
     double wall_s;        /* from fork to reap */
     double user_s, sys_s; /* the child's rusage (wait4) */
+    /* Peak RSS. Linux folds the forked copy's RSS (that is, litbook's own
+     * RSS at fork time) into it at exec, so it is an upper bound: trust it
+     * only when the child is bigger than the parent. */
     long maxrss_kb;
     int exec_errno; /* nonzero: the program could not be started (ENOENT...) */
 } lb_spawn_result;
