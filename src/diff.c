@@ -9,9 +9,9 @@
  * Rather than keeping every step's frontier (O(D^2) memory), we search from
  * both ends at once until the two frontiers meet, which yields a point on an
  * optimal path; then we recurse on the two halves. Time stays O((N+M)D) and
- * memory is O(N+M). The recursion only records which lines are matched; the
- * ops are produced afterwards, which is also where deletions are put before
- * additions. */
+ * memory is O(N+M); EXACT_HALF_COST caps D's part in the time. The recursion
+ * only records which lines are matched; the ops are produced afterwards,
+ * which is also where deletions are put before additions. */
 #include "diff.h"
 
 #include <stdint.h>
@@ -131,8 +131,46 @@ static ptrdiff_t step_backward(const diff_ctx *c, const box *bx, range prev, ptr
     return x;
 }
 
-/* Finds a point (*mx, *my) on a shortest path through the box, strictly
- * inside it in the sense that both halves are smaller than the whole. The
+/* Half the edit cost up to which the search is exact. Past it the cost of
+ * finishing grows with the square of the difference, so we settle for the
+ * frontier point that got furthest (as GNU diff does too) and still produce
+ * a correct, if not shortest, script. */
+#define EXACT_HALF_COST 1024
+
+/* The frontier point, forward or backward, that has covered the most of the
+ * box, other than the far corner, which would not split it. */
+static bool settle(const diff_ctx *c, const box *bx, range fr, range br, ptrdiff_t *mx,
+                   ptrdiff_t *my)
+{
+    ptrdiff_t best = 0;
+    for (ptrdiff_t k = fr.lo; k <= fr.hi; k += 2) {
+        ptrdiff_t x = c->fwd[k];
+        if (x == F_NONE || (x == bx->xhi && x - k == bx->yhi))
+            continue;
+        ptrdiff_t gain = (x - bx->xlo) + (x - k - bx->ylo);
+        if (gain > best) {
+            best = gain;
+            *mx = x;
+            *my = x - k;
+        }
+    }
+    for (ptrdiff_t k = br.lo; k <= br.hi; k += 2) {
+        ptrdiff_t x = c->bwd[k];
+        if (x == B_NONE || (x == bx->xlo && x - k == bx->ylo))
+            continue;
+        ptrdiff_t gain = (bx->xhi - x) + (bx->yhi - (x - k));
+        if (gain > best) {
+            best = gain;
+            *mx = x;
+            *my = x - k;
+        }
+    }
+    return best > 0;
+}
+
+/* Finds a point (*mx, *my) on a shortest path through the box (or, past
+ * EXACT_HALF_COST, a good one), strictly inside it in the sense that both
+ * halves are smaller than the whole. The
  * caller has stripped equal lines off both ends, so the box is not empty in
  * either direction. Returns false if no meeting point was found, which a
  * correct search never does; the caller then gives up on matching inside
@@ -173,29 +211,36 @@ static bool middle(const diff_ctx *c, const box *bx, ptrdiff_t *mx, ptrdiff_t *m
             }
         }
         br = nb;
+        if (d >= EXACT_HALF_COST)
+            return settle(c, bx, fr, br, mx, my);
     }
     return false;
 }
 
 static void compare(diff_ctx *c, box bx)
 {
-    while (bx.xlo < bx.xhi && bx.ylo < bx.yhi && same(c, bx.xlo, bx.ylo)) {
-        c->match[bx.xlo] = (size_t)bx.ylo;
-        bx.xlo++;
-        bx.ylo++;
+    /* The right half is handled by looping, not recursing: when the search
+     * settles early it splits off only a small left part, many times over,
+     * and recursion would then go as deep as the input is long. */
+    for (;;) {
+        while (bx.xlo < bx.xhi && bx.ylo < bx.yhi && same(c, bx.xlo, bx.ylo)) {
+            c->match[bx.xlo] = (size_t)bx.ylo;
+            bx.xlo++;
+            bx.ylo++;
+        }
+        while (bx.xlo < bx.xhi && bx.ylo < bx.yhi && same(c, bx.xhi - 1, bx.yhi - 1)) {
+            c->match[bx.xhi - 1] = (size_t)(bx.yhi - 1);
+            bx.xhi--;
+            bx.yhi--;
+        }
+        if (bx.xlo == bx.xhi || bx.ylo == bx.yhi)
+            return; /* only deletions or only insertions: nothing to pair */
+        ptrdiff_t mx, my;
+        if (!middle(c, &bx, &mx, &my))
+            return;
+        compare(c, (box){bx.xlo, mx, bx.ylo, my});
+        bx = (box){mx, bx.xhi, my, bx.yhi};
     }
-    while (bx.xlo < bx.xhi && bx.ylo < bx.yhi && same(c, bx.xhi - 1, bx.yhi - 1)) {
-        c->match[bx.xhi - 1] = (size_t)(bx.yhi - 1);
-        bx.xhi--;
-        bx.yhi--;
-    }
-    if (bx.xlo == bx.xhi || bx.ylo == bx.yhi)
-        return; /* only deletions or only insertions: nothing to pair */
-    ptrdiff_t mx, my;
-    if (!middle(c, &bx, &mx, &my))
-        return;
-    compare(c, (box){bx.xlo, mx, bx.ylo, my});
-    compare(c, (box){mx, bx.xhi, my, bx.yhi});
 }
 
 /* Turns the pairing into ops. Between two paired lines, every unpaired line

@@ -33,7 +33,13 @@ typedef bool (*lb_line_eq)(const lb_line *a, const lb_line *b, void *ctx);
 
 /* Computes a shortest edit script from a to b; *ops is malloc'ed (caller
  * frees), *nops its length. Ops are in order; deletions come before
- * additions within a change. */
+ * additions within a change. eq is called with pointers into a->v and b->v
+ * (in that order), so a caller may find a line's index from them.
+ *
+ * Time is O((N+M)D) for D edits. Past about 2000 edits the script is still
+ * correct but may not be the shortest: as in GNU diff, the search settles
+ * for a good split rather than take quadratic time on very different
+ * inputs. */
 void lb_diff(const lb_lines *a, const lb_lines *b, lb_line_eq eq, void *ctx, lb_diff_op **ops,
              size_t *nops);
 

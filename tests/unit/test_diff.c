@@ -345,6 +345,57 @@ static void test_large_few_changes(void **state)
     lb_buf_free(&tb);
 }
 
+/* Past the exact search's cost bound: still a valid script, and quick. */
+static void test_large_very_different(void **state)
+{
+    (void)state;
+    enum { N = 100000 };
+    lb_buf ta = LB_BUF_INIT, tb = LB_BUF_INIT;
+    for (int i = 0; i < N; i++) {
+        lb_buf_printf(&ta, "old %d\n", i);
+        lb_buf_printf(&tb, "new %d\n", i);
+    }
+    lb_lines a, b;
+    lb_lines_split(ta.ptr, ta.len, &a);
+    lb_lines_split(tb.ptr, tb.len, &b);
+    lb_diff_op *ops;
+    size_t nops;
+    double t0 = now();
+    lb_diff(&a, &b, bytes_eq, NULL, &ops, &nops);
+    double dt = now() - t0;
+    assert_int_equal(check_script(&a, &b, ops, nops), 2 * N);
+    if (dt > 10)
+        fail_msg("100k-line diff of unrelated texts took %.3f s", dt);
+    free(ops);
+    lb_lines_free(&a);
+    lb_lines_free(&b);
+    lb_buf_free(&ta);
+    lb_buf_free(&tb);
+}
+
+static void test_many_edits_valid(void **state)
+{
+    (void)state;
+    enum { N = 6000 };
+    static char sa[N + 1], sb[N + 1];
+    srand(99);
+    for (int i = 0; i < N; i++) {
+        sa[i] = (char)('a' + rand() % 4);
+        sb[i] = (char)('a' + rand() % 4);
+    }
+    lb_lines a = chars(sa), b = chars(sb);
+    lb_diff_op *ops;
+    size_t nops;
+    lb_diff(&a, &b, bytes_eq, NULL, &ops, &nops);
+    size_t edits = check_script(&a, &b, ops, nops);
+    /* Random 4-letter texts share roughly 65% as a subsequence; settling
+     * must not throw most of that away. */
+    assert_true(edits < N);
+    free(ops);
+    lb_lines_free(&a);
+    lb_lines_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -357,6 +408,8 @@ int main(void)
         cmocka_unit_test(test_exhaustive_small),
         cmocka_unit_test(test_random_medium),
         cmocka_unit_test(test_large_few_changes),
+        cmocka_unit_test(test_large_very_different),
+        cmocka_unit_test(test_many_edits_valid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
