@@ -23,8 +23,13 @@ LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
 HDRS := $(wildcard src/*.h) include/litbook.h
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 
-OBJ := $(LIB_SRC:src/%.c=build/obj/%.o)
-ASAN_OBJ := $(LIB_SRC:src/%.c=build-asan/obj/%.o)
+# Assets and litbook.h are embedded in the binary (tools/embed).
+EMBED := lb_asset_css:src/assets/litbook.css lb_asset_js:src/assets/litbook.js \
+	lb_litbook_h:include/litbook.h
+GEN_SRC := $(foreach e,$(EMBED),build/gen/$(word 1,$(subst :, ,$(e))).c)
+
+OBJ := $(LIB_SRC:src/%.c=build/obj/%.o) $(GEN_SRC:build/gen/%.c=build/obj/gen/%.o)
+ASAN_OBJ := $(LIB_SRC:src/%.c=build-asan/obj/%.o) $(GEN_SRC:build/gen/%.c=build-asan/obj/gen/%.o)
 UNITS := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 ASAN_UNITS := $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%)
 
@@ -46,6 +51,23 @@ publish: $(LITBOOK)
 deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEB_PACKAGES)
+
+build/gen/lb_asset_css.c: src/assets/litbook.css tools/embed
+	@mkdir -p $(@D)
+	tools/embed lb_asset_css $< > $@
+build/gen/lb_asset_js.c: src/assets/litbook.js tools/embed
+	@mkdir -p $(@D)
+	tools/embed lb_asset_js $< > $@
+build/gen/lb_litbook_h.c: include/litbook.h tools/embed
+	@mkdir -p $(@D)
+	tools/embed lb_litbook_h $< > $@
+
+build/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(@D)
+	$(CC) -c $< -o $@
+build-asan/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(@D)
+	$(CC) -c $< -o $@
 
 build/obj/%.o: src/%.c $(HDRS)
 	@mkdir -p $(@D)

@@ -187,6 +187,11 @@ static int set_output(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
     return parse_bool(kv, err, &o->output);
 }
 
+static int set_exclusive(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
+{
+    return parse_bool(kv, err, &o->exclusive);
+}
+
 static int split_into(const lb_attr_kv *kv, lb_attr_error *err, lb_strv *dst)
 {
     char msg[128];
@@ -494,6 +499,7 @@ static const opt_def OPTS[] = {
     {"timeout", E_C | E_PY, set_timeout},
     {"exit", E_C | E_PY, set_exit},
     {"repeat", E_C | E_PY, set_repeat},
+    {"exclusive", E_C | E_PY, set_exclusive},
     {"data", E_C | E_GP | E_PY, set_data},
     {"sanitize", E_C, set_sanitize},
     {"caption", E_GP, set_caption},

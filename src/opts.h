@@ -21,6 +21,7 @@ typedef struct {
     lb_eval eval;   /* eval=true|false|compile; default true (run) */
     bool echo;      /* default true for c/python, false for gnuplot */
     bool output;    /* default true */
+    bool exclusive; /* run with no other job of the build running (timings) */
     lb_strv args;   /* split like a shell */
     char *stdin_text; /* NULL when absent; "\n" and "\t" and "\\" unescaped */
     lb_strv cflags; /* extra flags, split */

@@ -1,0 +1,635 @@
+#include "build.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "assemble.h"
+#include "cache.h"
+#include "engine.h"
+#include "fsutil.h"
+#include "jobs.h"
+#include "progress.h"
+#include "render.h"
+#include "update.h"
+#include "version.h"
+
+typedef struct build build;
+
+typedef struct {
+    build *b;
+    lb_chapter *ch;
+    lb_chunk *c;
+    char *src;      /* c: the assembled program */
+    char key[33];   /* c: computed before the jobs start; gnuplot: in the job */
+    lb_strv data_in; /* gnuplot: paths of the data files it reads */
+    int wanted;     /* its chapter was named (or the whole book is built) */
+} chunk_job;
+
+struct build {
+    const lb_build_opts *o;
+    lb_ctx ctx;
+    char *cache_dir;
+    char *cc_id, *gp_id;
+    lb_chapter *chapters; /* all, in book order, front page first if any */
+    size_t n;
+    char *named;          /* per chapter: 1 when being (re)built */
+    chunk_job *jobs;
+    size_t njobs;
+    lb_progress progress;
+    volatile int stop;
+};
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The book's chapter files (the .md files of DIR), sorted by name. */
+static int list_chapters(const char *dir, lb_strv *out, lb_diag *d)
+{
+    DIR *dp = opendir(dir);
+    if (!dp) {
+        lb_diag_set(d, LB_ERROR, NULL, 0, 0, "cannot open the book's folder '%s': %s%s", dir,
+                    strerror(errno),
+                    errno == ENOENT ? " (run litbook in the folder that holds chapters/)" : "");
+        return -1;
+    }
+    struct dirent *e;
+    while ((e = readdir(dp))) {
+        size_t n = strlen(e->d_name);
+        if (n > 3 && strcmp(e->d_name + n - 3, ".md") == 0 && e->d_name[0] != '.') {
+            lb_buf p = LB_BUF_INIT;
+            lb_buf_printf(&p, "%s/%s", dir, e->d_name);
+            lb_strv_push(out, p.ptr);
+            lb_buf_free(&p);
+        }
+    }
+    closedir(dp);
+    qsort(out->v, out->n, sizeof *out->v, cmp_str);
+    return 0;
+}
+
+/* Same file? Named chapters may be written as ./chapters/x.md. */
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+static int mark_named(build *b, lb_diag *d)
+{
+    b->named = lb_xcalloc(b->n ? b->n : 1, 1);
+    if (b->o->nchapters == 0) {
+        memset(b->named, 1, b->n);
+        return 0;
+    }
+    for (size_t k = 0; k < b->o->nchapters; k++) {
+        const char *want = b->o->chapters[k];
+        size_t i = 0;
+        while (i < b->n && !same_file(want, b->chapters[i].path))
+            i++;
+        if (i == b->n) {
+            struct stat st;
+            lb_diag_set(d, LB_ERROR, want, 0, 0, "%s",
+                        stat(want, &st) < 0 ? "no such chapter file"
+                                            : "not a chapter of the book (chapters are the .md "
+                                              "files in the book's folder)");
+            return -1;
+        }
+        b->named[i] = 1;
+    }
+    return 0;
+}
+
+static int load_book(build *b, lb_diag *d)
+{
+    lb_strv files = {0};
+    if (list_chapters(b->o->book_dir, &files, d) < 0)
+        return -1;
+    b->chapters = lb_xcalloc(files.n ? files.n : 1, sizeof *b->chapters);
+    int rc = 0;
+    /* The front page first, then the chapters in name order. */
+    for (int pass = 0; pass < 2 && rc == 0; pass++) {
+        for (size_t i = 0; i < files.n && rc == 0; i++) {
+            const char *base = strrchr(files.v[i], '/') + 1;
+            if ((strcmp(base, "index.md") == 0) != (pass == 0))
+                continue;
+            rc = lb_chapter_load(files.v[i], &b->chapters[b->n], d);
+            b->n++;
+        }
+    }
+    lb_strv_free(&files);
+    return rc < 0 ? -1 : mark_named(b, d);
+}
+
+/* The chunk that produces data file `name`, searching chapters in book
+ * order up to (not including) chunk `before`; NULL if none. */
+static chunk_job *producer(build *b, const char *name, const chunk_job *before)
+{
+    chunk_job *found = NULL;
+    for (size_t i = 0; i < b->njobs && &b->jobs[i] != before; i++) {
+        lb_chunk *c = b->jobs[i].c;
+        if (c->opts.engine != LB_ENGINE_GNUPLOT && c->opts.data.n == 1 &&
+            strcmp(c->opts.data.v[0], name) == 0)
+            found = &b->jobs[i];
+    }
+    return found;
+}
+
+static void data_path(const build *b, const char *name, lb_buf *out)
+{
+    lb_buf_printf(out, "%s/%s.tsv", b->ctx.data_dir, name);
+}
+
+static void hash_strv(lb_hash *h, const lb_strv *v)
+{
+    lb_hash_bytes(h, &v->n, sizeof v->n);
+    for (size_t i = 0; i < v->n; i++)
+        lb_hash_str(h, v->v[i]);
+}
+
+/* Everything a C chunk's result depends on that is known before it runs;
+ * the headers it includes are checked by the cache entry itself. */
+static void key_c(build *b, chunk_job *j)
+{
+    const lb_opts *o = &j->c->opts;
+    lb_hash h;
+    lb_hash_init(&h);
+    lb_hash_str(&h, "litbook " LITBOOK_VERSION " c");
+    lb_hash_str(&h, b->cc_id);
+    lb_strv argv = {0};
+    lb_c_compile_argv(&b->ctx, j->c, &argv);
+    hash_strv(&h, &argv);
+    lb_strv_free(&argv);
+    hash_strv(&h, &o->libs);
+    lb_hash_str(&h, j->src);
+    hash_strv(&h, &o->args);
+    lb_hash_str(&h, o->stdin_text);
+    char nums[128];
+    snprintf(nums, sizeof nums, "%d %a %d %u", (int)o->eval, o->timeout, o->repeat, o->sanitize);
+    lb_hash_str(&h, nums);
+    lb_hash_hex(&h, j->key);
+}
+
+static void key_gnuplot(build *b, chunk_job *j)
+{
+    lb_hash h;
+    lb_hash_init(&h);
+    lb_hash_str(&h, "litbook " LITBOOK_VERSION " gnuplot");
+    lb_hash_str(&h, b->gp_id);
+    lb_hash_str(&h, j->c->code);
+    lb_hash_str(&h, j->c->anchor); /* ids inside the SVG carry it */
+    lb_hash_str(&h, j->c->opts.width);
+    lb_hash_str(&h, j->c->opts.height);
+    for (size_t i = 0; i < j->data_in.n; i++) {
+        char fh[33] = "missing";
+        lb_file_hash(j->data_in.v[i], fh);
+        lb_hash_str(&h, j->data_in.v[i]);
+        lb_hash_str(&h, fh);
+    }
+    lb_hash_hex(&h, j->key);
+}
+
+static int is_runnable(const lb_chunk *c)
+{
+    return (c->opts.engine == LB_ENGINE_C || c->opts.engine == LB_ENGINE_GNUPLOT) &&
+           c->opts.eval != LB_EVAL_NO;
+}
+
+/* Which data files a gnuplot chunk reads: its data="..." names (each must
+ * be produced earlier in the book), or by default every one produced
+ * before it. Adds the producers as dependencies. */
+static int plan_gnuplot(build *b, chunk_job *j, lb_job *job, lb_diag *d)
+{
+    const lb_opts *o = &j->c->opts;
+    size_t cap = 8;
+    job->deps = lb_xmalloc(cap * sizeof *job->deps);
+    for (size_t i = 0; i < (size_t)(j - b->jobs); i++) {
+        chunk_job *p = &b->jobs[i];
+        if (p->c->opts.engine == LB_ENGINE_GNUPLOT || p->c->opts.data.n != 1)
+            continue;
+        const char *name = p->c->opts.data.v[0];
+        int listed = !o->data_given;
+        for (size_t k = 0; k < o->data.n && !listed; k++)
+            listed = strcmp(o->data.v[k], name) == 0;
+        if (!listed || producer(b, name, j) != p)
+            continue; /* a later chunk producing the same name wins */
+        if (job->ndeps == cap) {
+            cap *= 2;
+            job->deps = lb_xrealloc(job->deps, cap * sizeof *job->deps);
+        }
+        job->deps[job->ndeps++] = i;
+        lb_buf path = LB_BUF_INIT;
+        data_path(b, name, &path);
+        lb_strv_push(&j->data_in, path.ptr);
+        lb_buf_free(&path);
+    }
+    for (size_t k = 0; k < o->data.n; k++) {
+        if (!producer(b, o->data.v[k], j)) {
+            lb_diag_set(d, LB_ERROR, j->ch->path, j->c->line, 1,
+                        "no chunk before this one produces data '%s' (add data=%s to the "
+                        "chunk that prints it)",
+                        o->data.v[k], o->data.v[k]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int plan(build *b, lb_job **jobs_out, lb_diag *d)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < b->n; i++)
+        total += b->chapters[i].nchunks;
+    b->jobs = lb_xcalloc(total ? total : 1, sizeof *b->jobs);
+    for (size_t i = 0; i < b->n; i++) {
+        lb_chapter *ch = &b->chapters[i];
+        for (size_t k = 0; k < ch->nchunks; k++) {
+            if (!is_runnable(&ch->chunks[k]))
+                continue;
+            chunk_job *j = &b->jobs[b->njobs++];
+            j->b = b;
+            j->ch = ch;
+            j->c = &ch->chunks[k];
+            j->wanted = b->named[i];
+        }
+    }
+    lb_job *jobs = lb_xcalloc(b->njobs ? b->njobs : 1, sizeof *jobs);
+    *jobs_out = jobs;
+    lb_assemble_opts ao = {1};
+    for (size_t i = 0; i < b->njobs; i++) {
+        chunk_job *j = &b->jobs[i];
+        jobs[i].arg = j;
+        jobs[i].exclusive = j->c->opts.repeat > 0 || j->c->opts.exclusive;
+        if (j->c->opts.engine == LB_ENGINE_GNUPLOT) {
+            if (plan_gnuplot(b, j, &jobs[i], d) < 0)
+                return -1;
+            continue;
+        }
+        lb_buf src = LB_BUF_INIT;
+        if (lb_assemble(j->ch, j->c, &ao, &src, d) < 0) {
+            lb_buf_free(&src);
+            return -1;
+        }
+        j->src = lb_buf_detach(&src);
+        key_c(b, j);
+    }
+    return 0;
+}
+
+static void save_data(build *b, chunk_job *j)
+{
+    const lb_chunk *c = j->c;
+    if (c->opts.data.n != 1 || c->res.status != LB_RES_OK || !c->res.out)
+        return;
+    lb_buf path = LB_BUF_INIT;
+    data_path(b, c->opts.data.v[0], &path);
+    lb_mkdirs(b->ctx.data_dir);
+    lb_write_file_if_changed(path.ptr, c->res.out, c->res.out_len);
+    lb_buf_free(&path);
+}
+
+/* Only chunks of named chapters run; others take what the cache has, and
+ * run only when they make data that a chart in a named chapter needs and
+ * the cache does not hold it. */
+static void run_chunk_job(void *arg)
+{
+    chunk_job *j = arg;
+    build *b = j->b;
+    lb_chunk *c = j->c;
+    if (c->opts.engine == LB_ENGINE_GNUPLOT)
+        key_gnuplot(b, j);
+    int force = b->o->force && j->wanted;
+    if (!force && lb_cache_load(b->cache_dir, j->key, &c->res)) {
+        lb_progress_done(&b->progress, c, 1);
+    } else if (j->wanted || c->opts.data.n == 1) {
+        lb_progress_start(&b->progress, c);
+        lb_strv deps = {0};
+        if (c->opts.engine == LB_ENGINE_GNUPLOT) {
+            lb_engine_gnuplot(&b->ctx, j->ch, c, &j->data_in);
+        } else {
+            lb_engine_c(&b->ctx, j->ch, c, j->src, &deps);
+        }
+        if (c->res.status == LB_RES_OK)
+            lb_cache_store(b->cache_dir, j->key, &c->res, &deps);
+        lb_strv_free(&deps);
+        lb_progress_done(&b->progress, c, 0);
+    }
+    if (c->opts.engine == LB_ENGINE_C)
+        lb_check_result(c);
+    save_data(b, j);
+    if (c->res.status == LB_RES_FAILED && j->wanted && !(b->o->update && c->res.mismatch)) {
+        lb_progress_failed(&b->progress, j->ch, c);
+        if (!b->o->keep_going && !b->o->update)
+            b->stop = 1;
+    }
+}
+
+static int chapter_failed(const lb_chapter *ch)
+{
+    for (size_t i = 0; i < ch->nchunks; i++)
+        if (ch->chunks[i].res.status == LB_RES_FAILED)
+            return 1;
+    return 0;
+}
+
+static void write_asset(const build *b, const char *name, const char *text)
+{
+    lb_buf p = LB_BUF_INIT;
+    lb_buf_printf(&p, "%s/assets/%s", b->o->out_dir, name);
+    lb_write_file_if_changed(p.ptr, text, strlen(text));
+    lb_buf_free(&p);
+}
+
+static int write_page(const build *b, const char *slug, const lb_buf *html, lb_diag *d)
+{
+    lb_buf p = LB_BUF_INIT;
+    lb_buf_printf(&p, "%s/%s.html", b->o->out_dir, slug);
+    int rc = lb_write_file_if_changed(p.ptr, lb_buf_str(html), html->len);
+    if (rc < 0)
+        lb_diag_set(d, LB_ERROR, NULL, 0, 0, "cannot write %s: %s", p.ptr, strerror(errno));
+    lb_buf_free(&p);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Renders the pages of the named chapters (those that failed only with
+ * -k: the last good page stays otherwise) and the front page. */
+static int render_pages(build *b, lb_diag *d)
+{
+    lb_book book = {0};
+    size_t first = b->n > 0 && b->chapters[0].is_index ? 1 : 0;
+    book.front = first ? &b->chapters[0] : NULL;
+    book.chapters = b->chapters + first;
+    book.n = b->n - first;
+    book.title = book.front ? book.front->title : "litbook";
+    lb_buf a = LB_BUF_INIT;
+    lb_buf_printf(&a, "%s/assets", b->o->out_dir);
+    if (lb_mkdirs(a.ptr) < 0) {
+        lb_diag_set(d, LB_ERROR, NULL, 0, 0, "cannot create %s: %s", a.ptr, strerror(errno));
+        lb_buf_free(&a);
+        return -1;
+    }
+    lb_buf_free(&a);
+    write_asset(b, "litbook.css", lb_asset_css);
+    write_asset(b, "litbook.js", lb_asset_js);
+    lb_buf html = LB_BUF_INIT;
+    int rc = 0;
+    for (size_t i = 0; i < book.n && rc == 0; i++) {
+        lb_chapter *ch = &book.chapters[i];
+        if (!b->named[i + first] || (chapter_failed(ch) && !b->o->keep_going))
+            continue;
+        lb_buf_reset(&html);
+        lb_render_chapter(&book, i, &html);
+        rc = write_page(b, ch->slug, &html, d);
+    }
+    if (rc == 0 && (!book.front || !chapter_failed(book.front) || b->o->keep_going)) {
+        lb_buf_reset(&html);
+        lb_render_index(&book, &html);
+        rc = write_page(b, "index", &html, d);
+    }
+    lb_buf_free(&html);
+    return rc;
+}
+
+/* Absolute paths of everything under out/ (chunks run in folders of
+ * their own, so every path handed to them must be absolute). No I/O but
+ * getcwd: an input error found later must leave out/ untouched. */
+static int set_paths(build *b, lb_diag *d)
+{
+    lb_buf p = LB_BUF_INIT;
+    if (b->o->out_dir[0] != '/') {
+        char cwd[4096];
+        if (!getcwd(cwd, sizeof cwd)) {
+            lb_diag_set(d, LB_ERROR, NULL, 0, 0, "cannot read the current folder: %s",
+                        strerror(errno));
+            return -1;
+        }
+        lb_buf_printf(&p, "%s/", cwd);
+    }
+    lb_buf_puts(&p, b->o->out_dir);
+    char *abs_out = lb_buf_detach(&p);
+    lb_buf_printf(&p, "%s/.cache", abs_out);
+    b->cache_dir = lb_buf_detach(&p);
+    lb_buf_printf(&p, "%s/include", b->cache_dir);
+    b->ctx.include_dir = lb_buf_detach(&p);
+    lb_buf_printf(&p, "%s/tmp", b->cache_dir);
+    b->ctx.tmp_root = lb_buf_detach(&p);
+    lb_buf_printf(&p, "%s/data", b->cache_dir);
+    b->ctx.data_dir = lb_buf_detach(&p);
+    free(abs_out);
+    return 0;
+}
+
+static int prepare_out(build *b, lb_diag *d)
+{
+    if (lb_mkdirs(b->cache_dir) < 0) {
+        lb_diag_set(d, LB_ERROR, NULL, 0, 0, "cannot create %s: %s", b->cache_dir,
+                    strerror(errno));
+        return -1;
+    }
+    /* We hold the lock: whatever a killed build left is stale. */
+    lb_remove_tree(b->ctx.tmp_root);
+    lb_mkdirs(b->ctx.include_dir);
+    lb_buf h = LB_BUF_INIT;
+    lb_buf_printf(&h, "%s/litbook.h", b->ctx.include_dir);
+    int rc = 0;
+    if (lb_write_file_if_changed(h.ptr, lb_litbook_h, strlen(lb_litbook_h)) < 0) {
+        lb_diag_set(d, LB_ERROR, NULL, 0, 0, "cannot write %s: %s", h.ptr, strerror(errno));
+        rc = -1;
+    }
+    lb_buf_free(&h);
+    return rc;
+}
+
+/* One build at a time per output folder: the second waits, and says so. */
+static int lock_out(const build *b, int *fd, lb_diag *d)
+{
+    lb_buf p = LB_BUF_INIT;
+    lb_buf_printf(&p, "%s/.cache/lock", b->o->out_dir);
+    *fd = open(p.ptr, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (*fd < 0) {
+        lb_diag_set(d, LB_ERROR, NULL, 0, 0, "cannot open %s: %s", p.ptr, strerror(errno));
+        lb_buf_free(&p);
+        return -1;
+    }
+    lb_buf_free(&p);
+    if (flock(*fd, LOCK_EX | LOCK_NB) == 0)
+        return 0;
+    if (!b->o->quiet)
+        fprintf(stderr, "litbook: another build is using %s; waiting for it to finish\n",
+                b->o->out_dir);
+    while (flock(*fd, LOCK_EX) < 0) {
+        if (errno != EINTR || (b->o->interrupted && *b->o->interrupted)) {
+            lb_diag_set(d, LB_ERROR, NULL, 0, 0, "interrupted while waiting for the lock");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void init_ctx(build *b)
+{
+    const char *cc = getenv("CC");
+    char err[128];
+    size_t off;
+    if (!cc || !*cc || lb_split_words(cc, &b->ctx.cc, err, sizeof err, &off) < 0 ||
+        b->ctx.cc.n == 0) {
+        lb_strv_free(&b->ctx.cc);
+        lb_strv_push(&b->ctx.cc, "cc");
+    }
+    const char *cf = getenv("CFLAGS");
+    if (!cf || lb_split_words(cf, &b->ctx.env_cflags, err, sizeof err, &off) < 0)
+        lb_strv_free(&b->ctx.env_cflags);
+    const char *py = getenv("PYTHON");
+    b->ctx.python = lb_xstrdup(py && *py ? py : "python3");
+    b->ctx.verbose = b->o->verbose;
+    b->ctx.cancel = b->o->interrupted;
+}
+
+static void free_build(build *b)
+{
+    for (size_t i = 0; i < b->njobs; i++) {
+        free(b->jobs[i].src);
+        lb_strv_free(&b->jobs[i].data_in);
+    }
+    free(b->jobs);
+    for (size_t i = 0; i < b->n; i++)
+        lb_chapter_free(&b->chapters[i]);
+    free(b->chapters);
+    free(b->named);
+    free(b->cache_dir);
+    free(b->cc_id);
+    free(b->gp_id);
+    lb_strv_free(&b->ctx.cc);
+    lb_strv_free(&b->ctx.env_cflags);
+    free(b->ctx.include_dir);
+    free(b->ctx.tmp_root);
+    free(b->ctx.data_dir);
+    free(b->ctx.python);
+}
+
+static int count_jobs(const build *b, lb_progress_summary *s)
+{
+    memset(s, 0, sizeof *s);
+    for (size_t i = 0; i < b->n; i++)
+        s->chapters += b->named[i] && !b->chapters[i].is_index;
+    for (size_t i = 0; i < b->njobs; i++) {
+        const chunk_job *j = &b->jobs[i];
+        if (!j->wanted)
+            continue;
+        s->chunks++;
+        if (j->c->res.status == LB_RES_FAILED)
+            s->failed++;
+        else if (j->c->res.cached)
+            s->cached++;
+        else if (j->c->res.status != LB_RES_NONE)
+            s->ran++;
+    }
+    return s->failed;
+}
+
+static int run_build(build *b, lb_diag *d, double t0)
+{
+    lb_job *jobs = NULL;
+    if (set_paths(b, d) < 0 || load_book(b, d) < 0 || plan(b, &jobs, d) < 0) {
+        free(jobs);
+        return LB_EXIT_INPUT;
+    }
+    int lockfd = -1;
+    if (lb_mkdirs(b->cache_dir) < 0 || lock_out(b, &lockfd, d) < 0 || prepare_out(b, d) < 0) {
+        free(jobs);
+        if (lockfd >= 0)
+            close(lockfd);
+        return LB_EXIT_INPUT;
+    }
+    init_ctx(b);
+    b->cc_id = lb_tool_identity(b->cache_dir, b->ctx.cc.v[0]);
+    if (!b->cc_id)
+        b->cc_id = lb_xstrdup(b->ctx.cc.v[0]); /* the failure shows at compile time */
+    b->gp_id = lb_tool_identity(b->cache_dir, "gnuplot");
+    if (!b->gp_id)
+        b->gp_id = lb_xstrdup("gnuplot");
+    for (size_t i = 0; i < b->njobs; i++)
+        if (b->jobs[i].c->opts.engine == LB_ENGINE_C)
+            key_c(b, &b->jobs[i]);
+    for (size_t i = 0; i < b->njobs; i++)
+        jobs[i].run = run_chunk_job;
+    lb_progress_init(&b->progress, (int)b->njobs, b->o->quiet, b->o->verbose);
+    int jn = b->o->jobs > 0 ? b->o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    lb_sched_run(jobs, b->njobs, jn, &b->stop);
+    lb_progress_finish_line(&b->progress);
+    for (size_t i = 0; i < b->njobs; i++)
+        free(jobs[i].deps);
+    free(jobs);
+    int rc = LB_EXIT_OK;
+    if (b->o->interrupted && *b->o->interrupted) {
+        rc = LB_EXIT_INTERRUPTED;
+    } else {
+        if (b->o->update)
+            lb_update_chapters(b->chapters, b->n, b->named, d);
+        if (render_pages(b, d) < 0)
+            rc = LB_EXIT_INPUT;
+    }
+    lb_remove_tree(b->ctx.tmp_root);
+    lb_progress_summary s;
+    if (count_jobs(b, &s) && rc == LB_EXIT_OK)
+        rc = LB_EXIT_FAILED;
+    s.seconds = now_s() - t0;
+    if (rc != LB_EXIT_INTERRUPTED)
+        lb_progress_summarize(&b->progress, &s);
+    close(lockfd);
+    return rc;
+}
+
+int lb_build(const lb_build_opts *o)
+{
+    double t0 = now_s();
+    build b;
+    memset(&b, 0, sizeof b);
+    b.o = o;
+    lb_diag d = {LB_ERROR, NULL, 0, 0, ""};
+    int rc = run_build(&b, &d, t0);
+    if (d.msg[0])
+        lb_diag_print(stderr, &d, lb_diag_stderr_color());
+    free_build(&b);
+    return rc;
+}
+
+int lb_clean(const char *out_dir)
+{
+    lb_buf p = LB_BUF_INIT;
+    lb_buf_printf(&p, "%s/.cache", out_dir);
+    struct stat st;
+    int ours = stat(p.ptr, &st) == 0 && S_ISDIR(st.st_mode);
+    lb_buf_free(&p);
+    if (stat(out_dir, &st) < 0)
+        return LB_EXIT_OK;
+    if (!ours) {
+        fprintf(stderr, "litbook: error: %s does not look like litbook's output (no .cache "
+                        "inside); not removing it\n",
+                out_dir);
+        return LB_EXIT_INPUT;
+    }
+    if (lb_remove_tree(out_dir) < 0) {
+        fprintf(stderr, "litbook: error: cannot remove %s: %s\n", out_dir, strerror(errno));
+        return LB_EXIT_INPUT;
+    }
+    return LB_EXIT_OK;
+}

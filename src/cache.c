@@ -1,0 +1,295 @@
+#include "cache.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "spawn.h"
+
+void lb_hash_init(lb_hash *h)
+{
+    h->st = XXH3_createState();
+    if (!h->st)
+        abort();
+    XXH3_128bits_reset(h->st);
+}
+
+void lb_hash_bytes(lb_hash *h, const void *p, size_t n)
+{
+    XXH3_128bits_update(h->st, p, n);
+}
+
+void lb_hash_str(lb_hash *h, const char *s)
+{
+    if (!s)
+        s = "\x01(null)";
+    size_t n = strlen(s);
+    lb_hash_bytes(h, &n, sizeof n);
+    lb_hash_bytes(h, s, n);
+}
+
+void lb_hash_hex(lb_hash *h, char out[33])
+{
+    XXH128_hash_t v = XXH3_128bits_digest(h->st);
+    snprintf(out, 33, "%016llx%016llx", (unsigned long long)v.high64,
+             (unsigned long long)v.low64);
+    XXH3_freeState(h->st);
+    h->st = NULL;
+}
+
+int lb_file_hash(const char *path, char out[33])
+{
+    lb_buf b = LB_BUF_INIT;
+    if (lb_read_file(path, &b) < 0)
+        return -1;
+    lb_hash h;
+    lb_hash_init(&h);
+    lb_hash_bytes(&h, b.ptr, b.len);
+    lb_hash_hex(&h, out);
+    lb_buf_free(&b);
+    return 0;
+}
+
+/* The entry format: one record per line, "NAME LEN\n" then LEN raw bytes
+ * and a newline, so any bytes (program output) survive. */
+static void put_rec(lb_buf *b, const char *name, const char *data, size_t len)
+{
+    lb_buf_printf(b, "%s %zu\n", name, len);
+    lb_buf_append(b, data ? data : "", data ? len : 0);
+    lb_buf_putc(b, '\n');
+}
+
+static void put_str(lb_buf *b, const char *name, const char *s)
+{
+    if (s)
+        put_rec(b, name, s, strlen(s));
+}
+
+static void put_num(lb_buf *b, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void put_num(lb_buf *b, const char *name, const char *fmt, ...)
+{
+    char tmp[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    put_rec(b, name, tmp, strlen(tmp));
+}
+
+static void put_stat(lb_buf *b, const char *name, const lb_run_stat *s)
+{
+    put_num(b, name, "%a %a %ld", s->wall_s, s->cpu_s, s->maxrss_kb);
+}
+
+int lb_cache_store(const char *dir, const char *key, const lb_result *r, const lb_strv *deps)
+{
+    lb_buf b = LB_BUF_INIT;
+    lb_buf_puts(&b, "litbook-cache 1\n");
+    put_num(&b, "status", "%d %d %d", (int)r->status, r->ran, r->exit_code);
+    put_str(&b, "failure", r->failure);
+    put_str(&b, "detail", r->detail);
+    put_str(&b, "compile_log", r->compile_log);
+    if (r->out)
+        put_rec(&b, "out", r->out, r->out_len);
+    if (r->err)
+        put_rec(&b, "err", r->err, r->err_len);
+    put_num(&b, "dropped", "%zu %zu", r->out_dropped, r->err_dropped);
+    put_stat(&b, "first", &r->first);
+    for (int i = 0; i < r->nruns; i++)
+        put_stat(&b, "run", &r->runs[i]);
+    put_str(&b, "svg", r->svg);
+    put_str(&b, "command", r->command);
+    for (size_t i = 0; deps && i < deps->n; i++) {
+        struct stat st;
+        char h[33];
+        if (stat(deps->v[i], &st) < 0 || lb_file_hash(deps->v[i], h) < 0)
+            continue; /* a vanished header: nothing to check later */
+        lb_buf line = LB_BUF_INIT;
+        lb_buf_printf(&line, "%lld %lld %s %s", (long long)st.st_size,
+                      (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec, h,
+                      deps->v[i]);
+        put_rec(&b, "dep", line.ptr, line.len);
+        lb_buf_free(&line);
+    }
+    lb_buf_puts(&b, "end 0\n\n");
+    lb_buf path = LB_BUF_INIT;
+    lb_buf_printf(&path, "%s/%s", dir, key);
+    int rc = lb_mkdirs(dir) == 0 ? lb_write_file_atomic(path.ptr, b.ptr, b.len) : -1;
+    lb_buf_free(&path);
+    lb_buf_free(&b);
+    return rc;
+}
+
+/* Whether a recorded dependency still has the content it had. */
+static int dep_unchanged(const char *rec)
+{
+    long long size, mtime;
+    char hash[33];
+    int used = 0;
+    if (sscanf(rec, "%lld %lld %32s %n", &size, &mtime, hash, &used) != 3 || used == 0)
+        return 0;
+    const char *path = rec + used;
+    struct stat st;
+    if (stat(path, &st) < 0)
+        return 0;
+    if (st.st_size == size &&
+        (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec == mtime)
+        return 1;
+    char now[33];
+    return lb_file_hash(path, now) == 0 && strcmp(now, hash) == 0;
+}
+
+static void get_stat(const char *s, lb_run_stat *st)
+{
+    if (sscanf(s, "%la %la %ld", &st->wall_s, &st->cpu_s, &st->maxrss_kb) != 3)
+        memset(st, 0, sizeof *st);
+}
+
+/* Applies one record to r; returns 0 to go on, 1 at the end, -1 when a
+ * dependency changed. */
+static int apply(lb_result *r, const char *name, char *val, size_t len, int *runs_cap)
+{
+    if (strcmp(name, "end") == 0)
+        return 1;
+    if (strcmp(name, "dep") == 0)
+        return dep_unchanged(val) ? 0 : -1;
+    if (strcmp(name, "status") == 0) {
+        int st = 0;
+        sscanf(val, "%d %d %d", &st, &r->ran, &r->exit_code);
+        r->status = (lb_res_status)st;
+    } else if (strcmp(name, "dropped") == 0) {
+        sscanf(val, "%zu %zu", &r->out_dropped, &r->err_dropped);
+    } else if (strcmp(name, "first") == 0) {
+        get_stat(val, &r->first);
+    } else if (strcmp(name, "run") == 0) {
+        if (r->nruns == *runs_cap) {
+            *runs_cap = *runs_cap ? *runs_cap * 2 : 16;
+            r->runs = lb_xrealloc(r->runs, (size_t)*runs_cap * sizeof *r->runs);
+        }
+        get_stat(val, &r->runs[r->nruns++]);
+    } else {
+        char **slot = strcmp(name, "failure") == 0       ? &r->failure
+                      : strcmp(name, "detail") == 0      ? &r->detail
+                      : strcmp(name, "compile_log") == 0 ? &r->compile_log
+                      : strcmp(name, "out") == 0         ? &r->out
+                      : strcmp(name, "err") == 0         ? &r->err
+                      : strcmp(name, "svg") == 0         ? &r->svg
+                      : strcmp(name, "command") == 0     ? &r->command
+                                                         : NULL;
+        if (slot) {
+            free(*slot);
+            *slot = lb_xstrndup(val, len);
+            if (slot == &r->out)
+                r->out_len = len;
+            if (slot == &r->err)
+                r->err_len = len;
+        }
+    }
+    return 0;
+}
+
+int lb_cache_load(const char *dir, const char *key, lb_result *r)
+{
+    lb_buf path = LB_BUF_INIT, b = LB_BUF_INIT;
+    lb_buf_printf(&path, "%s/%s", dir, key);
+    int rc = lb_read_file(path.ptr, &b);
+    lb_buf_free(&path);
+    if (rc < 0 || strncmp(b.ptr, "litbook-cache 1\n", 16) != 0) {
+        lb_buf_free(&b);
+        return 0;
+    }
+    memset(r, 0, sizeof *r);
+    size_t pos = 16;
+    int runs_cap = 0, state = 0;
+    while (state == 0) {
+        char name[32];
+        size_t len;
+        int used = 0;
+        if (pos >= b.len || sscanf(b.ptr + pos, "%31s %zu\n%n", name, &len, &used) != 2 ||
+            used == 0 || pos + (size_t)used + len + 1 > b.len) {
+            state = -1; /* truncated or damaged: a miss */
+            break;
+        }
+        /* %n after \n may have skipped leading whitespace of the value:
+         * recompute the value's start from the header line itself. */
+        char *nl = memchr(b.ptr + pos, '\n', b.len - pos);
+        char *val = nl + 1;
+        state = apply(r, name, val, len, &runs_cap);
+        pos = (size_t)(val - b.ptr) + len + 1;
+    }
+    lb_buf_free(&b);
+    if (state != 1) {
+        lb_result_free(r);
+        return 0;
+    }
+    r->cached = 1;
+    return 1;
+}
+
+/* Resolves prog through PATH like execvp would. Caller frees. */
+static char *which(const char *prog)
+{
+    if (strchr(prog, '/'))
+        return access(prog, X_OK) == 0 ? lb_xstrdup(prog) : NULL;
+    const char *path = getenv("PATH");
+    if (!path)
+        path = "/usr/local/bin:/usr/bin:/bin";
+    while (*path) {
+        size_t n = strcspn(path, ":");
+        lb_buf b = LB_BUF_INIT;
+        lb_buf_append(&b, path, n);
+        lb_buf_printf(&b, "/%s", prog);
+        if (access(b.ptr, X_OK) == 0)
+            return lb_buf_detach(&b);
+        lb_buf_free(&b);
+        path += n + (path[n] == ':');
+    }
+    return NULL;
+}
+
+char *lb_tool_identity(const char *dir, const char *prog)
+{
+    char *path = which(prog);
+    struct stat st;
+    if (!path || stat(path, &st) < 0) {
+        free(path);
+        return NULL;
+    }
+    lb_hash h;
+    lb_hash_init(&h);
+    lb_hash_str(&h, path);
+    char meta[128];
+    snprintf(meta, sizeof meta, "%lld %lld %lld", (long long)st.st_size,
+             (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec,
+             (long long)st.st_ino);
+    lb_hash_str(&h, meta);
+    char key[33];
+    lb_hash_hex(&h, key);
+    lb_buf file = LB_BUF_INIT, id = LB_BUF_INIT;
+    lb_buf_printf(&file, "%s/tools-%s", dir, key);
+    if (lb_read_file(file.ptr, &id) == 0 && id.len > 0) {
+        lb_buf_free(&file);
+        free(path);
+        return lb_buf_detach(&id);
+    }
+    char *argv[] = {path, "--version", NULL};
+    lb_spawn_req req = {0};
+    req.argv = argv;
+    req.timeout_s = 10;
+    lb_spawn_result res = {0};
+    lb_buf_printf(&id, "%s\n", path);
+    if (lb_spawn_run(&req, &res) == 0)
+        lb_buf_puts(&id, lb_buf_str(&res.out));
+    lb_spawn_result_free(&res);
+    if (lb_mkdirs(dir) == 0)
+        lb_write_file_atomic(file.ptr, id.ptr, id.len);
+    lb_buf_free(&file);
+    free(path);
+    return lb_buf_detach(&id);
+}

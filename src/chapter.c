@@ -1,0 +1,307 @@
+#include "chapter.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fsutil.h"
+
+/* Byte offsets of line starts, so a node's line number leads back to the
+ * raw text (cmark unescapes info strings; we need them as written). */
+typedef struct {
+    size_t *start;
+    size_t n;
+} line_index;
+
+static void index_lines(const lb_buf *src, line_index *li)
+{
+    size_t cap = 64;
+    li->start = lb_xmalloc(cap * sizeof *li->start);
+    li->n = 0;
+    li->start[li->n++] = 0;
+    for (size_t i = 0; i < src->len; i++) {
+        if (src->ptr[i] != '\n')
+            continue;
+        if (li->n == cap) {
+            cap *= 2;
+            li->start = lb_xrealloc(li->start, cap * sizeof *li->start);
+        }
+        li->start[li->n++] = i + 1;
+    }
+}
+
+/* Line `line` (1-based) without its newline (and without a '\r'). */
+static const char *get_line(const lb_buf *src, const line_index *li, int line, size_t *len)
+{
+    if (line < 1 || (size_t)line > li->n) {
+        *len = 0;
+        return "";
+    }
+    size_t b = li->start[line - 1];
+    size_t e = (size_t)line < li->n ? li->start[line] - 1 : src->len;
+    if (e > b && src->ptr[e - 1] == '\r')
+        e--;
+    *len = e - b;
+    return src->ptr + b;
+}
+
+void lb_node_text(cmark_node *node, lb_buf *out)
+{
+    cmark_iter *it = cmark_iter_new(node);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        if (ev != CMARK_EVENT_ENTER)
+            continue;
+        switch (cmark_node_get_type(n)) {
+        case CMARK_NODE_TEXT:
+        case CMARK_NODE_CODE:
+            lb_buf_puts(out, cmark_node_get_literal(n));
+            break;
+        case CMARK_NODE_SOFTBREAK:
+        case CMARK_NODE_LINEBREAK:
+            lb_buf_putc(out, ' ');
+            break;
+        default:
+            break;
+        }
+    }
+    cmark_iter_free(it);
+}
+
+static char *make_slug(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strlen(base);
+    if (n > 3 && strcmp(base + n - 3, ".md") == 0)
+        n -= 3;
+    return lb_xstrndup(base, n);
+}
+
+/* Where the info string starts on the fence line, and the raw info text.
+ * The fence begins at or after column col (1-based). */
+typedef struct {
+    char *info;    /* raw, trimmed; owned by the caller */
+    int info_col;  /* 1-based column of its first byte */
+    char *prefix;  /* text before the fence (container markers) */
+} fence_info;
+
+static void read_fence(const char *line, size_t len, int col, fence_info *fi)
+{
+    size_t i = col > 0 ? (size_t)col - 1 : 0;
+    if (i > len)
+        i = len;
+    while (i < len && (line[i] == ' ' || line[i] == '\t'))
+        i++;
+    fi->prefix = lb_xstrndup(line, i);
+    char fc = i < len ? line[i] : '`';
+    while (i < len && line[i] == fc)
+        i++;
+    while (i < len && (line[i] == ' ' || line[i] == '\t'))
+        i++;
+    size_t e = len;
+    while (e > i && (line[e - 1] == ' ' || line[e - 1] == '\t'))
+        e--;
+    fi->info = lb_xstrndup(line + i, e - i);
+    fi->info_col = (int)i + 1;
+}
+
+static int is_output_block(cmark_node *n)
+{
+    if (!n || cmark_node_get_type(n) != CMARK_NODE_CODE_BLOCK)
+        return 0;
+    const char *info = cmark_node_get_fence_info(n);
+    if (!info)
+        return 0;
+    size_t k = strcspn(info, " \t{");
+    return k == 6 && strncmp(info, "output", 6) == 0;
+}
+
+/* Whether line `line` of the source closes a fence: cmark reports the last
+ * line of an unclosed block as its end, which --update must not eat. */
+static int closes_fence(const lb_buf *src, const line_index *li, int line)
+{
+    size_t len;
+    const char *s = get_line(src, li, line, &len);
+    size_t i = 0;
+    while (i < len && (s[i] == ' ' || s[i] == '>' || s[i] == '\t'))
+        i++;
+    size_t k = i;
+    while (k < len && (s[k] == '`' || s[k] == '~'))
+        k++;
+    if (k - i < 3)
+        return 0;
+    while (k < len && (s[k] == ' ' || s[k] == '\t'))
+        k++;
+    return k == len;
+}
+
+/* cmark 0.30 cannot tell a fenced block from an indented one; the source
+ * line can: a fence starts with three backticks or tildes. */
+static int is_fenced(const lb_buf *src, const line_index *li, cmark_node *n)
+{
+    size_t len;
+    const char *s = get_line(src, li, cmark_node_get_start_line(n), &len);
+    size_t i = (size_t)(cmark_node_get_start_column(n) > 0 ? cmark_node_get_start_column(n) - 1 : 0);
+    while (i < len && s[i] == ' ')
+        i++;
+    return i + 3 <= len && (strncmp(s + i, "```", 3) == 0 || strncmp(s + i, "~~~", 3) == 0);
+}
+
+static void add_output_block(lb_chunk *c, const lb_buf *src, const line_index *li)
+{
+    cmark_node *next = cmark_node_next(c->node);
+    if (!is_output_block(next))
+        return;
+    c->out_node = next;
+    c->out_line = cmark_node_get_start_line(next);
+    int end = cmark_node_get_end_line(next);
+    c->out_end_line = end > c->out_line && closes_fence(src, li, end) ? end : 0;
+    c->expected = lb_xstrdup(cmark_node_get_literal(next) ? cmark_node_get_literal(next) : "");
+}
+
+static int load_chunk(lb_chapter *ch, cmark_node *n, const line_index *li, lb_diag *d)
+{
+    lb_chunk *c = &ch->chunks[ch->nchunks];
+    memset(c, 0, sizeof *c);
+    c->index = ch->nchunks++;
+    c->node = n;
+    c->line = cmark_node_get_start_line(n);
+    c->col = cmark_node_get_start_column(n);
+    c->code_line = c->line + 1;
+    const char *lit = cmark_node_get_literal(n);
+    c->code = lb_xstrdup(lit ? lit : "");
+
+    size_t len;
+    const char *line = get_line(&ch->src, li, c->line, &len);
+    fence_info fi;
+    read_fence(line, len, c->col, &fi);
+    c->prefix = fi.prefix;
+    lb_attr_error ae = {0, ""};
+    int rc = lb_info_parse(fi.info, &c->info, &ae);
+    free(fi.info);
+    if (rc == 0) {
+        lb_engine eng = lb_engine_for_lang(c->info.lang);
+        rc = lb_opts_from_info(&c->info, eng, &c->opts, &ae);
+    }
+    if (rc != 0) {
+        lb_diag_set(d, LB_ERROR, ch->path, c->line, fi.info_col + (ae.col > 0 ? ae.col - 1 : 0),
+                    "%s", ae.msg);
+        return -1;
+    }
+    if (c->info.name) {
+        for (size_t i = 0; i < c->index; i++) {
+            if (ch->chunks[i].info.name && strcmp(ch->chunks[i].info.name, c->info.name) == 0) {
+                lb_diag_set(d, LB_ERROR, ch->path, c->line, fi.info_col + c->info.name_col - 1,
+                            "duplicate chunk name '%s' (first used at line %d); names must be "
+                            "unique within a chapter",
+                            c->info.name, ch->chunks[i].line);
+                return -1;
+            }
+        }
+    }
+    lb_buf b = LB_BUF_INIT;
+    if (c->info.name)
+        lb_buf_puts(&b, c->info.name);
+    else
+        lb_buf_printf(&b, "chunk-%zu", c->index + 1);
+    c->anchor = lb_buf_detach(&b);
+    if (c->info.name)
+        lb_buf_printf(&b, "%s#%s", ch->path, c->info.name);
+    else
+        lb_buf_printf(&b, "%s:%d", ch->path, c->line);
+    c->label = lb_buf_detach(&b);
+    add_output_block(c, &ch->src, li);
+    return 0;
+}
+
+/* Collects chunks: every fenced code block that is not an output block
+ * belonging to the chunk just before it. */
+static int load_chunks(lb_chapter *ch, const line_index *li, lb_diag *d)
+{
+    size_t cap = 0;
+    cmark_iter *it = cmark_iter_new(ch->doc);
+    cmark_event_type ev;
+    cmark_node *claimed = NULL; /* the output block of the previous chunk */
+    int rc = 0;
+    while (rc == 0 && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_CODE_BLOCK)
+            continue;
+        if (n == claimed || !is_fenced(&ch->src, li, n))
+            continue; /* indented code blocks are text, not chunks */
+        if (ch->nchunks == cap) {
+            cap = cap ? cap * 2 : 16;
+            ch->chunks = lb_xrealloc(ch->chunks, cap * sizeof *ch->chunks);
+        }
+        rc = load_chunk(ch, n, li, d);
+        if (ch->nchunks > 0)
+            claimed = ch->chunks[ch->nchunks - 1].out_node;
+    }
+    cmark_iter_free(it);
+    return rc;
+}
+
+static void find_title(lb_chapter *ch)
+{
+    for (cmark_node *n = cmark_node_first_child(ch->doc); n; n = cmark_node_next(n)) {
+        if (cmark_node_get_type(n) == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) == 1) {
+            lb_buf b = LB_BUF_INIT;
+            lb_node_text(n, &b);
+            ch->title = lb_buf_detach(&b);
+            return;
+        }
+    }
+    ch->title = lb_xstrdup(ch->slug);
+}
+
+int lb_chapter_load(const char *path, lb_chapter *ch, lb_diag *d)
+{
+    memset(ch, 0, sizeof *ch);
+    ch->path = lb_xstrdup(path);
+    ch->slug = make_slug(path);
+    ch->is_index = strcmp(ch->slug, "index") == 0;
+    if (lb_read_file(path, &ch->src) < 0) {
+        lb_diag_set(d, LB_ERROR, ch->path, 0, 0, "cannot read: %s", strerror(errno));
+        return -1;
+    }
+    ch->doc = cmark_parse_document(lb_buf_str(&ch->src), ch->src.len, CMARK_OPT_DEFAULT);
+    find_title(ch);
+    line_index li;
+    index_lines(&ch->src, &li);
+    int rc = load_chunks(ch, &li, d);
+    free(li.start);
+    return rc;
+}
+
+lb_chunk *lb_chapter_find(lb_chapter *ch, const char *name)
+{
+    for (size_t i = 0; i < ch->nchunks; i++)
+        if (ch->chunks[i].info.name && strcmp(ch->chunks[i].info.name, name) == 0)
+            return &ch->chunks[i];
+    return NULL;
+}
+
+void lb_chapter_free(lb_chapter *ch)
+{
+    for (size_t i = 0; i < ch->nchunks; i++) {
+        lb_chunk *c = &ch->chunks[i];
+        free(c->prefix);
+        lb_info_free(&c->info);
+        lb_opts_free(&c->opts);
+        free(c->code);
+        free(c->expected);
+        free(c->anchor);
+        free(c->label);
+        lb_result_free(&c->res);
+    }
+    free(ch->chunks);
+    if (ch->doc)
+        cmark_node_free(ch->doc);
+    lb_buf_free(&ch->src);
+    free(ch->path);
+    free(ch->slug);
+    free(ch->title);
+    memset(ch, 0, sizeof *ch);
+}

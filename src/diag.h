@@ -1,0 +1,28 @@
+/* diag: messages to the user in GCC's form, FILE:LINE:COL: error: ...
+ *
+ * An error is a value (lb_diag) until the one place that reports it: the
+ * modules that find problems fill one in and return; the build prints it.
+ * Colour follows GCC: only on a terminal, never with NO_COLOR set. */
+#ifndef LB_DIAG_H
+#define LB_DIAG_H
+
+#include <stdio.h>
+
+typedef enum { LB_NOTE, LB_WARNING, LB_ERROR } lb_severity;
+
+typedef struct {
+    lb_severity severity;
+    const char *file; /* borrowed; NULL for messages about no file */
+    int line;         /* 0: none */
+    int col;          /* 0: none */
+    char msg[1024];
+} lb_diag;
+
+void lb_diag_set(lb_diag *d, lb_severity sev, const char *file, int line, int col, const char *fmt,
+                 ...) __attribute__((format(printf, 6, 7)));
+/* Prints d on f, in colour when use_color. */
+void lb_diag_print(FILE *f, const lb_diag *d, int use_color);
+/* Whether stderr should get colour: a terminal and NO_COLOR unset. */
+int lb_diag_stderr_color(void);
+
+#endif

@@ -1,0 +1,354 @@
+/* The c engine: compile the assembled program, run it, check it. */
+#include "engine.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "match.h"
+#include "spawn.h"
+
+extern char **environ;
+
+char *lb_make_workdir(const lb_ctx *ctx)
+{
+    if (lb_mkdirs(ctx->tmp_root) < 0)
+        return NULL;
+    lb_buf b = LB_BUF_INIT;
+    lb_buf_printf(&b, "%s/chunk-XXXXXX", ctx->tmp_root);
+    if (!mkdtemp(b.ptr)) {
+        int e = errno;
+        lb_buf_free(&b);
+        errno = e;
+        return NULL;
+    }
+    return lb_buf_detach(&b);
+}
+
+/* Runs a short helper command (pkg-config) and returns its stdout, or NULL
+ * when it failed. Caller frees. */
+static char *capture(char *const argv[])
+{
+    lb_spawn_req req = {0};
+    req.argv = argv;
+    req.timeout_s = 10;
+    lb_spawn_result res = {0};
+    char *out = NULL;
+    if (lb_spawn_run(&req, &res) == 0 && res.exited && res.exit_code == 0)
+        out = lb_xstrdup(lb_buf_str(&res.out));
+    lb_spawn_result_free(&res);
+    return out;
+}
+
+static void add_words(lb_strv *argv, const char *text)
+{
+    lb_strv w = {0};
+    char err[128];
+    size_t off;
+    if (lb_split_words(text, &w, err, sizeof err, &off) == 0)
+        for (size_t i = 0; i < w.n; i++)
+            lb_strv_push(argv, w.v[i]);
+    lb_strv_free(&w);
+}
+
+static void add_lib(lb_strv *argv, const char *lib)
+{
+    char *pc[] = {"pkg-config", "--cflags", "--libs", (char *)lib, NULL};
+    char *flags = strchr(lib, '/') ? NULL : capture(pc);
+    if (flags) {
+        add_words(argv, flags);
+        free(flags);
+        return;
+    }
+    lb_buf b = LB_BUF_INIT;
+    lb_buf_printf(&b, "-l%s", lib);
+    lb_strv_push(argv, b.ptr);
+    lb_buf_free(&b);
+}
+
+void lb_c_compile_argv(const lb_ctx *ctx, const lb_chunk *c, lb_strv *argv)
+{
+    for (size_t i = 0; i < ctx->cc.n; i++)
+        lb_strv_push(argv, ctx->cc.v[i]);
+    static const char *const defaults[] = {"-std=c11", "-O2", "-Wall", "-Wextra", NULL};
+    for (size_t i = 0; defaults[i]; i++)
+        lb_strv_push(argv, defaults[i]);
+    for (size_t i = 0; i < ctx->env_cflags.n; i++)
+        lb_strv_push(argv, ctx->env_cflags.v[i]);
+    for (size_t i = 0; i < c->opts.cflags.n; i++)
+        lb_strv_push(argv, c->opts.cflags.v[i]);
+    if (c->opts.sanitize) {
+        lb_buf s = LB_BUF_INIT;
+        lb_buf_puts(&s, "-fsanitize=");
+        if (c->opts.sanitize & LB_SAN_ADDRESS)
+            lb_buf_puts(&s, "address");
+        if (c->opts.sanitize & LB_SAN_UNDEFINED)
+            lb_buf_puts(&s, c->opts.sanitize & LB_SAN_ADDRESS ? ",undefined" : "undefined");
+        lb_strv_push(argv, s.ptr);
+        lb_buf_free(&s);
+        lb_strv_push(argv, "-fno-sanitize-recover=all");
+        lb_strv_push(argv, "-fno-omit-frame-pointer");
+        lb_strv_push(argv, "-g");
+    }
+    lb_buf inc = LB_BUF_INIT;
+    lb_buf_printf(&inc, "-I%s", ctx->include_dir);
+    lb_strv_push(argv, inc.ptr);
+    lb_buf_free(&inc);
+}
+
+/* Words of a make-style dependency file ("prog: a.c b.h \\\n c.h") after
+ * the target, the program source itself left out. */
+static void read_deps(const char *path, const char *self, lb_strv *deps)
+{
+    lb_buf b = LB_BUF_INIT;
+    if (lb_read_file(path, &b) < 0)
+        return;
+    char *p = strchr(b.ptr, ':');
+    if (p) {
+        for (char *q = p + 1; *q; q++)
+            if (*q == '\\' && q[1] == '\n')
+                q[0] = q[1] = ' ';
+        lb_strv w = {0};
+        char err[64];
+        size_t off;
+        if (lb_split_words(p + 1, &w, err, sizeof err, &off) == 0)
+            for (size_t i = 0; i < w.n; i++)
+                if (strcmp(w.v[i], self) != 0)
+                    lb_strv_push(deps, w.v[i]);
+        lb_strv_free(&w);
+    }
+    lb_buf_free(&b);
+}
+
+static void fail(lb_chunk *c, const char *failure, const char *detail)
+{
+    c->res.status = LB_RES_FAILED;
+    free(c->res.failure);
+    c->res.failure = lb_xstrdup(failure);
+    if (detail) {
+        free(c->res.detail);
+        c->res.detail = lb_xstrdup(detail);
+    }
+}
+
+static void join_words(const lb_strv *w, lb_buf *out)
+{
+    for (size_t i = 0; i < w->n; i++) {
+        if (i)
+            lb_buf_putc(out, ' ');
+        int quote = strpbrk(w->v[i], " \t\"'") != NULL;
+        if (quote)
+            lb_buf_putc(out, '\'');
+        lb_buf_puts(out, w->v[i]);
+        if (quote)
+            lb_buf_putc(out, '\'');
+    }
+}
+
+static int compile(const lb_ctx *ctx, lb_chunk *c, const char *dir, lb_strv *deps)
+{
+    lb_strv argv = {0};
+    lb_c_compile_argv(ctx, c, &argv);
+    static const char *const tail[] = {"-fdiagnostics-color=never", "-MD", "-MF", "prog.d",
+                                       "-o", "prog", "prog.c", NULL};
+    for (size_t i = 0; tail[i]; i++)
+        lb_strv_push(&argv, tail[i]);
+    for (size_t i = 0; i < c->opts.libs.n; i++)
+        add_lib(&argv, c->opts.libs.v[i]);
+
+    lb_buf cmd = LB_BUF_INIT;
+    join_words(&argv, &cmd);
+    c->res.command = lb_buf_detach(&cmd);
+
+    lb_spawn_req req = {0};
+    req.argv = argv.v;
+    req.cwd = dir;
+    req.timeout_s = 120;
+    lb_spawn_result r = {0};
+    int rc = lb_spawn_run(&req, &r);
+    int ok = rc == 0 && r.exited && r.exit_code == 0;
+    if (rc != 0) {
+        lb_buf m = LB_BUF_INIT;
+        lb_buf_printf(&m, "cannot run the compiler '%s': %s (set CC to a C compiler)", argv.v[0],
+                      strerror(r.exec_errno));
+        fail(c, m.ptr, NULL);
+        lb_buf_free(&m);
+    } else if (!ok) {
+        lb_buf m = LB_BUF_INIT;
+        lb_spawn_describe(&r, req.timeout_s, &m);
+        lb_buf full = LB_BUF_INIT;
+        lb_buf_printf(&full, "compilation failed (%s)", m.ptr);
+        fail(c, full.ptr, lb_buf_str(&r.err));
+        lb_buf_free(&full);
+        lb_buf_free(&m);
+    } else {
+        if (r.err.len)
+            c->res.compile_log = lb_xstrdup(r.err.ptr);
+        if (deps) {
+            lb_buf dpath = LB_BUF_INIT;
+            lb_buf_printf(&dpath, "%s/prog.d", dir);
+            read_deps(dpath.ptr, "prog.c", deps);
+            lb_buf_free(&dpath);
+        }
+    }
+    lb_spawn_result_free(&r);
+    lb_strv_free(&argv);
+    return ok ? 0 : -1;
+}
+
+/* The environment of a program under sanitizers: reports must fail the
+ * chunk, so make both runtimes exit non-zero and print where. */
+static void sanitizer_env(lb_strv *env)
+{
+    for (char **e = environ; *e; e++)
+        if (strncmp(*e, "ASAN_OPTIONS=", 13) != 0 && strncmp(*e, "UBSAN_OPTIONS=", 14) != 0)
+            lb_strv_push(env, *e);
+    lb_strv_push(env, "ASAN_OPTIONS=exitcode=86:detect_leaks=1:abort_on_error=0");
+    lb_strv_push(env, "UBSAN_OPTIONS=exitcode=86:halt_on_error=1:print_stacktrace=1");
+}
+
+static int run_once(const lb_chunk *c, const char *dir, char *const *envp, lb_spawn_result *r)
+{
+    lb_strv argv = {0};
+    lb_strv_push(&argv, "./prog");
+    for (size_t i = 0; i < c->opts.args.n; i++)
+        lb_strv_push(&argv, c->opts.args.v[i]);
+    lb_spawn_req req = {0};
+    req.argv = argv.v;
+    req.envp = envp;
+    req.cwd = dir;
+    req.timeout_s = c->opts.timeout;
+    if (c->opts.stdin_text) {
+        req.stdin_data = c->opts.stdin_text;
+        req.stdin_len = strlen(c->opts.stdin_text);
+    }
+    int rc = lb_spawn_run(&req, r);
+    lb_strv_free(&argv);
+    return rc;
+}
+
+static lb_run_stat stat_of(const lb_spawn_result *r)
+{
+    lb_run_stat s = {r->wall_s, r->user_s + r->sys_s, r->maxrss_kb};
+    return s;
+}
+
+static void keep_output(lb_chunk *c, lb_spawn_result *r)
+{
+    c->res.ran = 1;
+    c->res.out_len = r->out.len;
+    c->res.out = lb_buf_detach(&r->out);
+    c->res.out_dropped = r->out_dropped;
+    c->res.err_len = r->err.len;
+    c->res.err = lb_buf_detach(&r->err);
+    c->res.err_dropped = r->err_dropped;
+    c->res.exit_code = r->exited ? r->exit_code : -1;
+    c->res.first = stat_of(r);
+}
+
+static void describe_end(const lb_spawn_result *r, double timeout_s, lb_chunk *c)
+{
+    lb_buf m = LB_BUF_INIT;
+    lb_spawn_describe(r, timeout_s, &m);
+    c->res.failure = lb_buf_detach(&m);
+}
+
+void lb_check_result(lb_chunk *c)
+{
+    lb_result *res = &c->res;
+    if (res->status != LB_RES_OK || !res->ran)
+        return;
+    if (!c->opts.exit_any && res->exit_code != c->opts.exit_code && res->exit_code >= 0) {
+        lb_buf m = LB_BUF_INIT;
+        lb_buf_printf(&m, "exited with status %d, expected %d", res->exit_code,
+                      c->opts.exit_code);
+        if (c->opts.exit_code == 0 && !c->opts.exit_any)
+            lb_buf_puts(&m, " (add exit=N or exit=any to the chunk if that is intended)");
+        free(res->failure);
+        res->failure = lb_buf_detach(&m);
+        res->status = LB_RES_FAILED;
+        return;
+    }
+    if (c->expected &&
+        !lb_match(c->expected, strlen(c->expected), res->out ? res->out : "", res->out_len)) {
+        lb_buf diff = LB_BUF_INIT;
+        lb_match_diff(c->expected, strlen(c->expected), res->out ? res->out : "", res->out_len,
+                      "expected",
+                      "actual", &diff);
+        fail(c, "output differs from the expected block", diff.ptr);
+        res->mismatch = 1;
+        lb_buf_free(&diff);
+        return;
+    }
+    res->verified = c->expected != NULL;
+    res->status = LB_RES_OK;
+}
+
+static void run_program(lb_chunk *c, const char *dir)
+{
+    lb_strv env = {0};
+    char *const *envp = NULL;
+    if (c->opts.sanitize) {
+        sanitizer_env(&env);
+        envp = env.v;
+    }
+    lb_spawn_result r = {0};
+    if (run_once(c, dir, envp, &r) != 0) {
+        lb_buf m = LB_BUF_INIT;
+        lb_buf_printf(&m, "cannot run the program: %s", strerror(r.exec_errno));
+        fail(c, m.ptr, NULL);
+        lb_buf_free(&m);
+    } else {
+        keep_output(c, &r);
+        if (!r.exited) {
+            describe_end(&r, c->opts.timeout, c);
+            c->res.status = LB_RES_FAILED;
+        } else if (c->opts.sanitize && r.exit_code == 86) {
+            fail(c, "the sanitizer reported an error", c->res.err);
+        } else {
+            c->res.status = LB_RES_OK; /* checked against expectations later */
+        }
+    }
+    lb_spawn_result_free(&r);
+    if (c->res.status == LB_RES_OK && c->opts.repeat > 0) {
+        c->res.runs = lb_xcalloc((size_t)c->opts.repeat, sizeof *c->res.runs);
+        for (int i = 0; i < c->opts.repeat; i++) {
+            lb_spawn_result rr = {0};
+            if (run_once(c, dir, envp, &rr) == 0 && rr.exited)
+                c->res.runs[c->res.nruns++] = stat_of(&rr);
+            lb_spawn_result_free(&rr);
+        }
+    }
+    lb_strv_free(&env);
+}
+
+void lb_engine_c(const lb_ctx *ctx, lb_chapter *ch, lb_chunk *c, const char *src, lb_strv *deps)
+{
+    (void)ch;
+    lb_result_free(&c->res);
+    char *dir = lb_make_workdir(ctx);
+    if (!dir) {
+        lb_buf m = LB_BUF_INIT;
+        lb_buf_printf(&m, "cannot make a working directory under %s: %s", ctx->tmp_root,
+                      strerror(errno));
+        fail(c, m.ptr, NULL);
+        lb_buf_free(&m);
+        return;
+    }
+    lb_buf path = LB_BUF_INIT;
+    lb_buf_printf(&path, "%s/prog.c", dir);
+    if (lb_write_file_atomic(path.ptr, src, strlen(src)) < 0) {
+        fail(c, "cannot write the program's source", strerror(errno));
+    } else if (compile(ctx, c, dir, deps) == 0) {
+        if (c->opts.eval == LB_EVAL_COMPILE)
+            c->res.status = LB_RES_OK;
+        else
+            run_program(c, dir);
+    }
+    lb_buf_free(&path);
+    lb_remove_tree(dir);
+    free(dir);
+}

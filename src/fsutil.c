@@ -1,0 +1,131 @@
+#include "fsutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int lb_read_file(const char *path, lb_buf *b)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    char tmp[65536];
+    for (;;) {
+        ssize_t n = read(fd, tmp, sizeof tmp);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            int e = errno;
+            close(fd);
+            errno = e;
+            return -1;
+        }
+        if (n == 0)
+            break;
+        lb_buf_append(b, tmp, (size_t)n);
+    }
+    close(fd);
+    if (!b->ptr)
+        lb_buf_append(b, "", 0);
+    return 0;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+    while (len) {
+        ssize_t n = write(fd, data, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        data += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int lb_write_file_atomic(const char *path, const char *data, size_t len)
+{
+    lb_buf tmp = LB_BUF_INIT;
+    /* The pid and a counter make the name unique across processes and
+     * threads; the ".tmp" suffix lets a later build sweep leftovers. */
+    static _Atomic unsigned long counter;
+    lb_buf_printf(&tmp, "%s.%ld.%lu.tmp", path, (long)getpid(), ++counter);
+    int fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        lb_buf_free(&tmp);
+        return -1;
+    }
+    if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+        int e = errno;
+        close(fd);
+        unlink(tmp.ptr);
+        lb_buf_free(&tmp);
+        errno = e;
+        return -1;
+    }
+    if (close(fd) < 0 || rename(tmp.ptr, path) < 0) {
+        int e = errno;
+        unlink(tmp.ptr);
+        lb_buf_free(&tmp);
+        errno = e;
+        return -1;
+    }
+    lb_buf_free(&tmp);
+    return 0;
+}
+
+int lb_write_file_if_changed(const char *path, const char *data, size_t len)
+{
+    lb_buf old = LB_BUF_INIT;
+    if (lb_read_file(path, &old) == 0 && old.len == len && memcmp(old.ptr, data, len) == 0) {
+        lb_buf_free(&old);
+        return 0;
+    }
+    lb_buf_free(&old);
+    return lb_write_file_atomic(path, data, len) < 0 ? -1 : 1;
+}
+
+int lb_mkdirs(const char *path)
+{
+    char *p = lb_xstrdup(path);
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+            int e = errno;
+            free(p);
+            errno = e;
+            return -1;
+        }
+        *s = '/';
+    }
+    int rc = mkdir(p, 0755) < 0 && errno != EEXIST ? -1 : 0;
+    int e = errno;
+    free(p);
+    errno = e;
+    return rc;
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+int lb_remove_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) < 0)
+        return errno == ENOENT ? 0 : -1;
+    return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}

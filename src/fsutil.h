@@ -1,0 +1,25 @@
+/* fsutil: files read whole, written atomically, directories made. */
+#ifndef LB_FSUTIL_H
+#define LB_FSUTIL_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+/* Reads path into b (appending). Returns 0, or -1 with errno set. */
+int lb_read_file(const char *path, lb_buf *b);
+/* Writes data to path through a temporary file in the same directory,
+ * fsync'ed and renamed over path, so a reader (or a crash) sees either the
+ * old file or the new one, never a mix. Returns 0, or -1 with errno set
+ * (the temporary is removed). */
+int lb_write_file_atomic(const char *path, const char *data, size_t len);
+/* As lb_write_file_atomic, but does nothing when path already holds
+ * exactly data (so an unchanged page keeps its timestamp). Returns 1 when
+ * it wrote, 0 when unchanged, -1 on error. */
+int lb_write_file_if_changed(const char *path, const char *data, size_t len);
+/* mkdir -p. Returns 0 or -1 with errno set. */
+int lb_mkdirs(const char *path);
+/* rm -rf of a directory tree we created. Returns 0 or -1. */
+int lb_remove_tree(const char *path);
+
+#endif

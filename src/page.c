@@ -1,0 +1,221 @@
+/* page: a chapter's cmark tree with chunks spliced in, inside the book's
+ * page shell (sidebar, contents, previous/next). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "render.h"
+
+/* Ids already used on the page, so heading anchors never collide with
+ * each other or with chunk names. */
+typedef struct {
+    char **v;
+    size_t n, cap;
+} idset;
+
+static int idset_has(const idset *s, const char *id)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->v[i], id) == 0)
+            return 1;
+    return 0;
+}
+
+static void idset_add(idset *s, const char *id)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 32;
+        s->v = lb_xrealloc(s->v, s->cap * sizeof *s->v);
+    }
+    s->v[s->n++] = lb_xstrdup(id);
+}
+
+static void idset_free(idset *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->v[i]);
+    free(s->v);
+}
+
+static void replace_with_html(cmark_node *node, const char *html)
+{
+    cmark_node *h = cmark_node_new(CMARK_NODE_HTML_BLOCK);
+    cmark_node_set_literal(h, html);
+    cmark_node_replace(node, h);
+    cmark_node_free(node);
+}
+
+static void splice_chunks(lb_chapter *ch)
+{
+    lb_buf b = LB_BUF_INIT;
+    for (size_t i = 0; i < ch->nchunks; i++) {
+        lb_chunk *c = &ch->chunks[i];
+        lb_buf_reset(&b);
+        lb_render_chunk(ch, c, &b);
+        if (c->out_node) {
+            cmark_node_unlink(c->out_node);
+            cmark_node_free(c->out_node);
+            c->out_node = NULL;
+        }
+        replace_with_html(c->node, lb_buf_str(&b));
+        c->node = NULL;
+    }
+    lb_buf_free(&b);
+}
+
+/* Gives every heading an id and a link to itself; collects the level-2
+ * headings for the page's contents. */
+static void anchor_headings(lb_chapter *ch, idset *ids, lb_buf *toc)
+{
+    cmark_node *n = cmark_node_first_child(ch->doc);
+    lb_buf text = LB_BUF_INIT, id = LB_BUF_INIT, html = LB_BUF_INIT;
+    while (n) {
+        cmark_node *next = cmark_node_next(n);
+        if (cmark_node_get_type(n) == CMARK_NODE_HEADING) {
+            int level = cmark_node_get_heading_level(n);
+            lb_buf_reset(&text);
+            lb_buf_reset(&id);
+            lb_node_text(n, &text);
+            lb_slugify(text.ptr ? text.ptr : "", &id);
+            size_t base = id.len;
+            for (int k = 2; idset_has(ids, id.ptr); k++) {
+                id.len = base;
+                lb_buf_printf(&id, "-%d", k);
+            }
+            idset_add(ids, id.ptr);
+            char *inner = cmark_render_html(n, CMARK_OPT_DEFAULT);
+            /* inner is "<hN>...</hN>\n": put the id in and a self link. */
+            lb_buf_reset(&html);
+            lb_buf_printf(&html, "<h%d id=\"%s\"><a class=\"anchor\" href=\"#%s\" aria-hidden=\"true\">#</a>",
+                          level, id.ptr, id.ptr);
+            lb_buf_puts(&html, inner + 4);
+            free(inner);
+            if (level == 2) {
+                lb_buf_printf(toc, "<li><a href=\"#%s\">", id.ptr);
+                lb_buf_put_html(toc, text.ptr ? text.ptr : "", text.len);
+                lb_buf_puts(toc, "</a></li>\n");
+            }
+            replace_with_html(n, html.ptr);
+        }
+        n = next;
+    }
+    lb_buf_free(&text);
+    lb_buf_free(&id);
+    lb_buf_free(&html);
+}
+
+static void page_head(lb_buf *b, const lb_book *book, const char *title)
+{
+    lb_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                   "<meta name=\"generator\" content=\"litbook\">\n<title>");
+    if (title) {
+        lb_buf_put_html(b, title, strlen(title));
+        lb_buf_puts(b, " · ");
+    }
+    lb_buf_put_html(b, book->title, strlen(book->title));
+    lb_buf_puts(b, "</title>\n<link rel=\"stylesheet\" href=\"assets/litbook.css\">\n"
+                   "<script src=\"assets/litbook.js\" defer></script>\n</head>\n<body>\n");
+}
+
+static void sidebar(lb_buf *b, const lb_book *book, const lb_chapter *current)
+{
+    lb_buf_puts(b, "<nav class=\"sidebar\" aria-label=\"Chapters\">\n<a class=\"book-title\" "
+                   "href=\"index.html\">");
+    lb_buf_put_html(b, book->title, strlen(book->title));
+    lb_buf_puts(b, "</a>\n<ol class=\"chapters\">\n");
+    for (size_t i = 0; i < book->n; i++) {
+        const lb_chapter *ch = &book->chapters[i];
+        lb_buf_printf(b, "<li%s><a href=\"%s.html\"%s>", ch == current ? " class=\"current\"" : "",
+                      ch->slug, ch == current ? " aria-current=\"page\"" : "");
+        lb_buf_put_html(b, ch->title, strlen(ch->title));
+        lb_buf_puts(b, "</a></li>\n");
+    }
+    lb_buf_puts(b, "</ol>\n</nav>\n");
+}
+
+static void pager(lb_buf *b, const lb_book *book, size_t i)
+{
+    lb_buf_puts(b, "<nav class=\"pager\" aria-label=\"Previous and next chapters\">\n");
+    if (i > 0) {
+        const lb_chapter *p = &book->chapters[i - 1];
+        lb_buf_printf(b, "<a class=\"prev\" rel=\"prev\" href=\"%s.html\"><span>Previous</span>",
+                      p->slug);
+        lb_buf_put_html(b, p->title, strlen(p->title));
+        lb_buf_puts(b, "</a>\n");
+    } else {
+        lb_buf_puts(b, "<a class=\"prev\" rel=\"prev\" href=\"index.html\"><span>Previous</span>"
+                       "Contents</a>\n");
+    }
+    if (i + 1 < book->n) {
+        const lb_chapter *nx = &book->chapters[i + 1];
+        lb_buf_printf(b, "<a class=\"next\" rel=\"next\" href=\"%s.html\"><span>Next</span>",
+                      nx->slug);
+        lb_buf_put_html(b, nx->title, strlen(nx->title));
+        lb_buf_puts(b, "</a>\n");
+    }
+    lb_buf_puts(b, "</nav>\n");
+}
+
+/* The chapter's body: chunks spliced, headings anchored, rendered. */
+static char *chapter_body(lb_chapter *ch, lb_buf *toc)
+{
+    idset ids = {0};
+    for (size_t i = 0; i < ch->nchunks; i++)
+        idset_add(&ids, ch->chunks[i].anchor);
+    splice_chunks(ch);
+    anchor_headings(ch, &ids, toc);
+    idset_free(&ids);
+    /* UNSAFE lets our own HTML blocks through; the author's raw HTML passes
+     * too, as in every Markdown book tool: chapters are trusted text.
+     * Program output never takes this path: it is escaped above. */
+    return cmark_render_html(ch->doc, CMARK_OPT_UNSAFE);
+}
+
+void lb_render_chapter(const lb_book *book, size_t i, lb_buf *out)
+{
+    lb_chapter *ch = &book->chapters[i];
+    lb_buf toc = LB_BUF_INIT;
+    char *body = chapter_body(ch, &toc);
+    page_head(out, book, ch->title);
+    sidebar(out, book, ch);
+    lb_buf_puts(out, "<main>\n");
+    if (toc.len) {
+        lb_buf_puts(out, "<nav class=\"page-toc\" aria-label=\"On this page\"><div>On this page</div>"
+                         "<ol>\n");
+        lb_buf_puts(out, toc.ptr);
+        lb_buf_puts(out, "</ol></nav>\n");
+    }
+    lb_buf_puts(out, "<article class=\"chapter\">\n");
+    lb_buf_puts(out, body);
+    lb_buf_puts(out, "</article>\n");
+    pager(out, book, i);
+    lb_buf_puts(out, "</main>\n</body>\n</html>\n");
+    free(body);
+    lb_buf_free(&toc);
+}
+
+void lb_render_index(const lb_book *book, lb_buf *out)
+{
+    page_head(out, book, NULL);
+    sidebar(out, book, NULL);
+    lb_buf_puts(out, "<main>\n<article class=\"front\">\n");
+    if (book->front) {
+        lb_buf toc = LB_BUF_INIT;
+        char *body = chapter_body(book->front, &toc);
+        lb_buf_puts(out, body);
+        free(body);
+        lb_buf_free(&toc);
+    } else {
+        lb_buf_puts(out, "<h1>");
+        lb_buf_put_html(out, book->title, strlen(book->title));
+        lb_buf_puts(out, "</h1>\n");
+    }
+    lb_buf_puts(out, "<h2 id=\"contents\">Contents</h2>\n<ol class=\"toc\">\n");
+    for (size_t i = 0; i < book->n; i++) {
+        const lb_chapter *ch = &book->chapters[i];
+        lb_buf_printf(out, "<li><a href=\"%s.html\">", ch->slug);
+        lb_buf_put_html(out, ch->title, strlen(ch->title));
+        lb_buf_puts(out, "</a></li>\n");
+    }
+    lb_buf_puts(out, "</ol>\n</article>\n</main>\n</body>\n</html>\n");
+}

@@ -1,0 +1,246 @@
+#include "render.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+void lb_slugify(const char *text, lb_buf *out)
+{
+    size_t start = out->len;
+    int dash = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if (isalnum(*p)) {
+            if (dash && out->len > start)
+                lb_buf_putc(out, '-');
+            dash = 0;
+            lb_buf_putc(out, (char)tolower(*p));
+        } else if (*p == ' ' || *p == '-' || *p == '_' || *p == '/' || *p == '.') {
+            dash = 1;
+        }
+    }
+    if (out->len == start)
+        lb_buf_puts(out, "section");
+}
+
+static void put_html(lb_buf *b, const char *s)
+{
+    lb_buf_put_html(b, s, strlen(s));
+}
+
+static const char *lang_label(const char *lang)
+{
+    if (strcmp(lang, "c") == 0)
+        return "C";
+    if (strcmp(lang, "python") == 0)
+        return "Python";
+    if (strcmp(lang, "gnuplot") == 0)
+        return "gnuplot";
+    return lang;
+}
+
+static void put_duration(lb_buf *b, double s)
+{
+    if (s < 1e-3)
+        lb_buf_printf(b, "%.0f µs", s * 1e6);
+    else if (s < 1)
+        lb_buf_printf(b, "%.1f ms", s * 1e3);
+    else
+        lb_buf_printf(b, "%.2f s", s);
+}
+
+static void render_stream(lb_buf *b, const char *cls, const char *title, const char *s, size_t n,
+                          size_t dropped)
+{
+    lb_buf_printf(b, "<div class=\"%s\"><div class=\"stream-label\">%s</div><pre>", cls, title);
+    lb_buf_put_html(b, s, n);
+    lb_buf_puts(b, "</pre>");
+    if (dropped)
+        lb_buf_printf(b, "<p class=\"cut\">%zu more bytes were cut from this stream.</p>", dropped);
+    lb_buf_puts(b, "</div>\n");
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* min, median, max of n values (sorted in place). */
+static void three(double *v, int n, double out[3])
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    out[0] = v[0];
+    out[1] = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    out[2] = v[n - 1];
+}
+
+static void render_timing(lb_buf *b, const lb_result *r)
+{
+    int n = r->nruns;
+    if (n <= 0)
+        return;
+    double *v = lb_xmalloc((size_t)n * sizeof *v);
+    static const char *const rows[] = {"wall time (ms)", "CPU time, user+sys (ms)",
+                                       "peak RSS (MiB)"};
+    lb_buf_printf(b,
+                  "<table class=\"timing\"><caption>%d timed runs after one warm-up</caption>"
+                  "<thead><tr><th></th><th>min</th><th>median</th><th>max</th></tr></thead>"
+                  "<tbody>\n",
+                  n);
+    for (int row = 0; row < 3; row++) {
+        for (int i = 0; i < n; i++)
+            v[i] = row == 0   ? r->runs[i].wall_s * 1e3
+                   : row == 1 ? r->runs[i].cpu_s * 1e3
+                              : r->runs[i].maxrss_kb / 1024.0;
+        double t[3];
+        three(v, n, t);
+        lb_buf_printf(b, "<tr><th>%s</th><td>%.2f</td><td>%.2f</td><td>%.2f</td></tr>\n",
+                      rows[row], t[0], t[1], t[2]);
+    }
+    lb_buf_puts(b, "</tbody></table>\n");
+    free(v);
+}
+
+static void render_error(lb_buf *b, const lb_result *r)
+{
+    lb_buf_puts(b, "<div class=\"error-box\" role=\"alert\"><p><strong>This chunk failed:</strong> ");
+    put_html(b, r->failure ? r->failure : "unknown failure");
+    lb_buf_puts(b, "</p>");
+    if (r->detail && *r->detail) {
+        lb_buf_puts(b, "<pre>");
+        put_html(b, r->detail);
+        lb_buf_puts(b, "</pre>");
+    }
+    lb_buf_puts(b, "</div>\n");
+}
+
+static void render_head(lb_buf *b, const lb_chunk *c)
+{
+    const lb_result *r = &c->res;
+    lb_buf_printf(b, "<div class=\"chunk-head\"><span class=\"lang\">%s</span>",
+                  lang_label(c->info.lang));
+    if (c->info.name)
+        lb_buf_printf(b, "<a class=\"chunk-name\" href=\"#%s\">%s</a>", c->anchor, c->info.name);
+    if (r->status == LB_RES_OK && r->verified)
+        lb_buf_puts(b, "<span class=\"badge ok\" title=\"the output below was checked against the "
+                       "expected output on this build\">✓ output verified</span>");
+    else if (r->status == LB_RES_OK && r->ran)
+        lb_buf_puts(b, "<span class=\"badge ran\">ran</span>");
+    else if (r->status == LB_RES_FAILED)
+        lb_buf_puts(b, "<span class=\"badge fail\">✗ failed</span>");
+    else if (r->status == LB_RES_NOT_RUN)
+        lb_buf_puts(b, "<span class=\"badge skip\">not run</span>");
+    lb_buf_puts(b, "</div>\n");
+}
+
+static void render_meta(lb_buf *b, const lb_chunk *c)
+{
+    const lb_result *r = &c->res;
+    if (!r->command && !r->ran && !r->recorded)
+        return;
+    lb_buf_puts(b, "<div class=\"chunk-meta\">");
+    if (r->recorded) {
+        put_html(b, r->recorded);
+        lb_buf_puts(b, " · ");
+    }
+    if (r->command) {
+        lb_buf_puts(b, "<code>");
+        put_html(b, r->command);
+        lb_buf_puts(b, "</code>");
+    }
+    if (r->ran && c->opts.engine != LB_ENGINE_GNUPLOT) {
+        lb_buf_puts(b, " · ran in ");
+        put_duration(b, r->first.wall_s);
+        if (r->exit_code > 0)
+            lb_buf_printf(b, " · exit status %d", r->exit_code);
+    }
+    lb_buf_puts(b, "</div>\n");
+}
+
+static void render_code(lb_buf *b, const lb_chunk *c)
+{
+    lb_buf_printf(b, "<pre class=\"code\"><code class=\"language-%s\">", c->info.lang);
+    put_html(b, c->code);
+    lb_buf_puts(b, "</code></pre>\n");
+}
+
+static void render_figure(lb_buf *b, const lb_chunk *c)
+{
+    lb_buf_puts(b, "<figure class=\"chart\">");
+    const char *cap = c->opts.caption ? c->opts.caption : "";
+    const char *svg = c->res.svg;
+    /* Give the SVG an accessible name: the caption replaces gnuplot's
+     * generic <title>Gnuplot</title>. */
+    const char *t = strstr(svg, "<title>Gnuplot</title>");
+    if (t && *cap) {
+        lb_buf_append(b, svg, (size_t)(t - svg));
+        lb_buf_puts(b, "<title>");
+        put_html(b, cap);
+        lb_buf_puts(b, "</title>");
+        lb_buf_puts(b, t + strlen("<title>Gnuplot</title>"));
+    } else {
+        lb_buf_puts(b, svg);
+    }
+    if (*cap) {
+        lb_buf_puts(b, "<figcaption>");
+        put_html(b, cap);
+        lb_buf_puts(b, "</figcaption>");
+    }
+    lb_buf_puts(b, "</figure>\n");
+}
+
+static void render_gnuplot(lb_buf *b, const lb_chunk *c)
+{
+    if (c->res.svg)
+        render_figure(b, c);
+    if (c->opts.echo) {
+        render_code(b, c);
+    } else {
+        lb_buf_puts(b, "<details class=\"script\"><summary>gnuplot script</summary>");
+        render_code(b, c);
+        lb_buf_puts(b, "</details>\n");
+    }
+}
+
+void lb_render_chunk(const lb_chapter *ch, const lb_chunk *c, lb_buf *b)
+{
+    (void)ch;
+    const lb_result *r = &c->res;
+    const char *state = r->status == LB_RES_FAILED    ? " failed"
+                        : r->status == LB_RES_NOT_RUN ? " not-run"
+                                                      : "";
+    lb_buf_printf(b, "<section class=\"chunk chunk-%s%s", c->info.lang[0] ? c->info.lang : "text",
+                  state);
+    for (size_t i = 0; i < c->info.nclasses; i++) {
+        lb_buf_putc(b, ' ');
+        put_html(b, c->info.classes[i]);
+    }
+    lb_buf_printf(b, "\" id=\"%s\">\n", c->anchor);
+    render_head(b, c);
+    if (c->opts.engine == LB_ENGINE_GNUPLOT) {
+        render_gnuplot(b, c);
+    } else if (c->opts.echo) {
+        render_code(b, c);
+    }
+    if (c->opts.engine != LB_ENGINE_GNUPLOT)
+        render_meta(b, c);
+    if (r->status == LB_RES_NOT_RUN) {
+        lb_buf_puts(b, "<p class=\"not-run\">Not run: ");
+        put_html(b, r->not_run_reason ? r->not_run_reason : "this engine is not available here");
+        lb_buf_puts(b, ". No output is shown rather than one that was not produced here.</p>\n");
+    }
+    if (r->ran && c->opts.output && c->opts.engine != LB_ENGINE_GNUPLOT) {
+        if (r->out_len || !r->err_len)
+            render_stream(b, r->verified ? "output stdout verified" : "output stdout",
+                          "output", r->out ? r->out : "", r->out_len, r->out_dropped);
+        if (r->err_len)
+            render_stream(b, "output stderr", "stderr", r->err, r->err_len, r->err_dropped);
+    } else if (!r->ran && c->expected && r->status != LB_RES_FAILED) {
+        render_stream(b, "output expected", "expected output (not run here)", c->expected,
+                      strlen(c->expected), 0);
+    }
+    render_timing(b, r);
+    if (r->status == LB_RES_FAILED)
+        render_error(b, r);
+    lb_buf_puts(b, "</section>\n");
+}
