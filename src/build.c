@@ -317,6 +317,8 @@ static void run_chunk_job(void *arg)
     if (c->opts.engine == LB_ENGINE_GNUPLOT)
         key_gnuplot(b, j);
     int force = b->o->force && j->wanted;
+    if (getenv("LB_DEBUG_KEYS"))
+        fprintf(stderr, "key %s %s\n", j->key, c->label);
     if (!force && lb_cache_load(b->cache_dir, j->key, &c->res)) {
         lb_progress_done(&b->progress, c, 1);
     } else if (j->wanted || c->opts.data.n == 1) {

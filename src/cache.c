@@ -210,16 +210,14 @@ int lb_cache_load(const char *dir, const char *key, lb_result *r)
     while (state == 0) {
         char name[32];
         size_t len;
-        int used = 0;
-        if (pos >= b.len || sscanf(b.ptr + pos, "%31s %zu\n%n", name, &len, &used) != 2 ||
-            used == 0 || pos + (size_t)used + len + 1 > b.len) {
+        char *nl = pos < b.len ? memchr(b.ptr + pos, '\n', b.len - pos) : NULL;
+        if (!nl || sscanf(b.ptr + pos, "%31s %zu", name, &len) != 2 ||
+            (size_t)(nl + 1 - b.ptr) + len + 1 > b.len) {
             state = -1; /* truncated or damaged: a miss */
             break;
         }
-        /* %n after \n may have skipped leading whitespace of the value:
-         * recompute the value's start from the header line itself. */
-        char *nl = memchr(b.ptr + pos, '\n', b.len - pos);
         char *val = nl + 1;
+        val[len] = '\0'; /* the record's own newline: values become C strings */
         state = apply(r, name, val, len, &runs_cap);
         pos = (size_t)(val - b.ptr) + len + 1;
     }
