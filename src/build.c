@@ -314,11 +314,13 @@ static void run_chunk_job(void *arg)
     chunk_job *j = arg;
     build *b = j->b;
     lb_chunk *c = j->c;
+    if (b->o->interrupted && *b->o->interrupted) {
+        b->stop = 1;
+        return;
+    }
     if (c->opts.engine == LB_ENGINE_GNUPLOT)
         key_gnuplot(b, j);
     int force = b->o->force && j->wanted;
-    if (getenv("LB_DEBUG_KEYS"))
-        fprintf(stderr, "key %s %s\n", j->key, c->label);
     if (!force && lb_cache_load(b->cache_dir, j->key, &c->res)) {
         lb_progress_done(&b->progress, c, 1);
     } else if (j->wanted || c->opts.data.n == 1) {
@@ -329,15 +331,20 @@ static void run_chunk_job(void *arg)
         } else {
             lb_engine_c(&b->ctx, j->ch, c, j->src, &deps);
         }
-        if (c->res.status == LB_RES_OK)
+        int cut_short = b->o->interrupted && *b->o->interrupted;
+        if (c->res.status == LB_RES_OK && !cut_short)
             lb_cache_store(b->cache_dir, j->key, &c->res, &deps);
+        if (cut_short)
+            b->stop = 1;
         lb_strv_free(&deps);
         lb_progress_done(&b->progress, c, 0);
     }
     if (c->opts.engine == LB_ENGINE_C)
         lb_check_result(c);
     save_data(b, j);
-    if (c->res.status == LB_RES_FAILED && j->wanted && !(b->o->update && c->res.mismatch)) {
+    int interrupted = b->o->interrupted && *b->o->interrupted;
+    if (c->res.status == LB_RES_FAILED && j->wanted && !interrupted &&
+        !(b->o->update && c->res.mismatch)) {
         lb_progress_failed(&b->progress, j->ch, c);
         if (!b->o->keep_going && !b->o->update)
             b->stop = 1;
@@ -582,6 +589,7 @@ static int run_build(build *b, lb_diag *d, double t0)
     free(jobs);
     int rc = LB_EXIT_OK;
     if (b->o->interrupted && *b->o->interrupted) {
+        fprintf(stderr, "litbook: interrupted; children stopped, pages left as they were\n");
         rc = LB_EXIT_INTERRUPTED;
     } else {
         if (b->o->update)

@@ -167,6 +167,7 @@ static int compile(const lb_ctx *ctx, lb_chunk *c, const char *dir, lb_strv *dep
     req.argv = argv.v;
     req.cwd = dir;
     req.timeout_s = 120;
+    req.cancel = ctx->cancel;
     lb_spawn_result r = {0};
     int rc = lb_spawn_run(&req, &r);
     int ok = rc == 0 && r.exited && r.exit_code == 0;
@@ -210,7 +211,8 @@ static void sanitizer_env(lb_strv *env)
     lb_strv_push(env, "UBSAN_OPTIONS=exitcode=86:halt_on_error=1:print_stacktrace=1");
 }
 
-static int run_once(const lb_chunk *c, const char *dir, char *const *envp, lb_spawn_result *r)
+static int run_once(const lb_chunk *c, const char *dir, char *const *envp,
+                    const volatile int *cancel, lb_spawn_result *r)
 {
     lb_strv argv = {0};
     lb_strv_push(&argv, "./prog");
@@ -221,6 +223,7 @@ static int run_once(const lb_chunk *c, const char *dir, char *const *envp, lb_sp
     req.envp = envp;
     req.cwd = dir;
     req.timeout_s = c->opts.timeout;
+    req.cancel = cancel;
     if (c->opts.stdin_text) {
         req.stdin_data = c->opts.stdin_text;
         req.stdin_len = strlen(c->opts.stdin_text);
@@ -287,7 +290,7 @@ void lb_check_result(lb_chunk *c)
     res->status = LB_RES_OK;
 }
 
-static void run_program(lb_chunk *c, const char *dir)
+static void run_program(lb_chunk *c, const char *dir, const volatile int *cancel)
 {
     lb_strv env = {0};
     char *const *envp = NULL;
@@ -296,7 +299,7 @@ static void run_program(lb_chunk *c, const char *dir)
         envp = env.v;
     }
     lb_spawn_result r = {0};
-    if (run_once(c, dir, envp, &r) != 0) {
+    if (run_once(c, dir, envp, cancel, &r) != 0) {
         lb_buf m = LB_BUF_INIT;
         lb_buf_printf(&m, "cannot run the program: %s", strerror(r.exec_errno));
         fail(c, m.ptr, NULL);
@@ -315,9 +318,9 @@ static void run_program(lb_chunk *c, const char *dir)
     lb_spawn_result_free(&r);
     if (c->res.status == LB_RES_OK && c->opts.repeat > 0) {
         c->res.runs = lb_xcalloc((size_t)c->opts.repeat, sizeof *c->res.runs);
-        for (int i = 0; i < c->opts.repeat; i++) {
+        for (int i = 0; i < c->opts.repeat && !(cancel && *cancel); i++) {
             lb_spawn_result rr = {0};
-            if (run_once(c, dir, envp, &rr) == 0 && rr.exited)
+            if (run_once(c, dir, envp, cancel, &rr) == 0 && rr.exited)
                 c->res.runs[c->res.nruns++] = stat_of(&rr);
             lb_spawn_result_free(&rr);
         }
@@ -346,7 +349,7 @@ void lb_engine_c(const lb_ctx *ctx, lb_chapter *ch, lb_chunk *c, const char *src
         if (c->opts.eval == LB_EVAL_COMPILE)
             c->res.status = LB_RES_OK;
         else
-            run_program(c, dir);
+            run_program(c, dir, ctx->cancel);
     }
     lb_buf_free(&path);
     lb_remove_tree(dir);

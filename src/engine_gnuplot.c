@@ -145,13 +145,14 @@ static int link_data(const char *dir, const lb_strv *data, lb_buf *err)
     return 0;
 }
 
-static void run_gnuplot(lb_chapter *ch, lb_chunk *c, const char *dir)
+static void run_gnuplot(const lb_ctx *ctx, lb_chapter *ch, lb_chunk *c, const char *dir)
 {
     char *argv[] = {"gnuplot", "style.gp", "plot.gp", NULL};
     lb_spawn_req req = {0};
     req.argv = argv;
     req.cwd = dir;
     req.timeout_s = c->opts.timeout;
+    req.cancel = ctx->cancel;
     lb_spawn_result r = {0};
     lb_buf msg = LB_BUF_INIT;
     if (lb_spawn_run(&req, &r) != 0) {
@@ -218,7 +219,7 @@ void lb_engine_gnuplot(const lb_ctx *ctx, lb_chapter *ch, lb_chunk *c, const lb_
         c->res.status = LB_RES_FAILED;
         c->res.failure = lb_buf_detach(&err);
     } else {
-        run_gnuplot(ch, c, dir);
+        run_gnuplot(ctx, ch, c, dir);
     }
     c->res.command = lb_xstrdup("gnuplot");
     lb_buf_free(&style);

@@ -27,6 +27,7 @@
 #define DEFAULT_GRACE_S 0.5
 /* Without a pidfd, how often we ask waitid whether the child is gone. */
 #define FALLBACK_POLL_MS 10
+#define CANCEL_POLL_MS 100
 #define IO_CHUNK 65536
 
 /* What the child does between fork and exec, all decided in the parent. */
@@ -60,6 +61,7 @@ typedef struct {
     const char *in_data;
     size_t in_left;
     double deadline; /* CLOCK_MONOTONIC seconds; 0: none */
+    const volatile int *cancel; /* from the request */
     double grace;
     double kill_at; /* set when SIGTERM is sent */
     int term_sent, kill_sent;
@@ -339,10 +341,11 @@ static int child_has_exited(pid_t pid)
 
 static void enforce_deadline(run_state *st, double now)
 {
-    if (!st->deadline)
+    int cancelled = st->cancel && *st->cancel;
+    if (!st->deadline && !cancelled)
         return;
-    if (!st->term_sent && now >= st->deadline) {
-        st->timed_out = 1;
+    if (!st->term_sent && (cancelled || now >= st->deadline)) {
+        st->timed_out = !cancelled;
         st->term_sent = 1;
         st->kill_at = now + st->grace;
         kill(-st->pid, SIGTERM);
@@ -374,6 +377,10 @@ static int poll_timeout(const run_state *st, double now)
         until = ms_until(st->kill_at, now);
     if (until >= 0 && (ms < 0 || until < ms))
         ms = until;
+    /* A signal wakes only the thread it lands on: the others notice the
+     * cancel flag within CANCEL_POLL_MS. */
+    if (st->cancel && (ms < 0 || ms > CANCEL_POLL_MS))
+        ms = CANCEL_POLL_MS;
     return ms;
 }
 
@@ -570,6 +577,7 @@ int lb_spawn_run(const lb_spawn_req *req, lb_spawn_result *res)
         .in_data = req->stdin_data,
         .in_left = req->stdin_len,
         .deadline = req->timeout_s > 0 ? t0 + req->timeout_s : 0,
+        .cancel = req->cancel,
         .grace = req->grace_s > 0 ? req->grace_s : DEFAULT_GRACE_S,
     };
     f.out[0] = f.err[0] = f.in[1] = -1; /* now owned by st */

@@ -28,6 +28,9 @@ typedef struct {
     unsigned long rlimit_cpu_s;
     unsigned long rlimit_as_bytes;
     unsigned long rlimit_fsize_bytes;
+    /* When *cancel becomes nonzero (a signal handler sets it), the child's
+     * group is stopped as at the deadline, within 100 ms. May be NULL. */
+    const volatile int *cancel;
 } lb_spawn_req;
 
 typedef struct {

@@ -1,0 +1,74 @@
+# Helpers for the end-to-end tests: TAP output, throwaway books.
+# Each test script sources this, runs the real litbook binary ($LITBOOK) on
+# books made from tests/fixtures, and prints "ok N - ..." / "not ok N - ...".
+set -u
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+LITBOOK=${LITBOOK:-$ROOT/build/litbook}
+FIX=$ROOT/tests/fixtures
+export NO_COLOR=1
+unset CFLAGS
+TESTS_RUN=0
+TMPS=()
+trap 'rm -rf "${TMPS[@]}"' EXIT
+
+ok() {
+    TESTS_RUN=$((TESTS_RUN + 1))
+    echo "ok $TESTS_RUN - $1"
+}
+
+not_ok() {
+    TESTS_RUN=$((TESTS_RUN + 1))
+    echo "not ok $TESTS_RUN - $1"
+    if [ -n "${BOOK:-}" ] && [ -f "$BOOK/err.log" ]; then
+        sed 's/^/#   stderr: /' "$BOOK/err.log" | head -30
+    fi
+}
+
+# check DESCRIPTION COMMAND...: ok when the command succeeds.
+check() {
+    local desc=$1
+    shift
+    if "$@" >/dev/null 2>&1; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+# mkbook FIXTURE...: a fresh book holding those fixture chapters; sets BOOK.
+mkbook() {
+    BOOK=$(mktemp -d /tmp/litbook-e2e.XXXXXX)
+    TMPS+=("$BOOK")
+    mkdir "$BOOK/chapters"
+    local f
+    for f in "$@"; do cp "$FIX/$f" "$BOOK/chapters/"; done
+}
+
+# lb ARGS...: runs litbook in $BOOK; stdout in out.log, stderr in err.log;
+# sets RC and SECS (wall time).
+lb() {
+    local t0 t1
+    t0=$(date +%s.%N)
+    (cd "$BOOK" && timeout 120 "$LITBOOK" "$@" >out.log 2>err.log)
+    RC=$?
+    t1=$(date +%s.%N)
+    SECS=$(echo "$t1 - $t0" | bc)
+}
+
+has() { grep -qF -- "$1" "$2"; }
+has_re() { grep -qE -- "$1" "$2"; }
+lacks() { ! grep -qF -- "$1" "$2"; }
+rc_is() { [ "$RC" -eq "$1" ]; }
+faster_than() { [ "$(echo "$SECS < $1" | bc)" -eq 1 ]; }
+
+# Processes still running a program built under $BOOK (their executable
+# lives in its scratch folders). Must be none after a build.
+strays() {
+    local p n=0
+    for p in /proc/[0-9]*; do
+        case "$(readlink "$p/exe" 2>/dev/null)" in
+        "$BOOK"/*) [ "$(awk '/^State/{print $2}' "$p/status" 2>/dev/null)" != Z ] && n=$((n + 1)) ;;
+        esac
+    done
+    [ "$n" -eq 0 ]
+}
+
+done_testing() {
+    echo "1..$TESTS_RUN"
+}
