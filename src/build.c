@@ -32,6 +32,8 @@ typedef struct {
     char key[33];   /* c: computed before the jobs start; gnuplot: in the job */
     lb_strv data_in; /* gnuplot: paths of the data files it reads */
     int wanted;     /* its chapter was named (or the whole book is built) */
+    int needed;     /* makes data that a chart of a named chapter reads */
+    const lb_job *job; /* its node in the job graph (for its dependencies) */
 } chunk_job;
 
 struct build {
@@ -175,7 +177,7 @@ static void key_c(build *b, chunk_job *j)
     lb_hash_str(&h, "litbook " LITBOOK_VERSION " c");
     lb_hash_str(&h, b->cc_id);
     lb_strv argv = {0};
-    lb_c_compile_argv(&b->ctx, j->c, &argv);
+    lb_c_compile_argv(&b->ctx, j->ch, j->c, &argv);
     hash_strv(&h, &argv);
     lb_strv_free(&argv);
     hash_strv(&h, &o->libs);
@@ -277,10 +279,13 @@ static int plan(build *b, lb_job **jobs_out, lb_diag *d)
     for (size_t i = 0; i < b->njobs; i++) {
         chunk_job *j = &b->jobs[i];
         jobs[i].arg = j;
+        j->job = &jobs[i];
         jobs[i].exclusive = j->c->opts.repeat > 0 || j->c->opts.exclusive;
         if (j->c->opts.engine == LB_ENGINE_GNUPLOT) {
             if (plan_gnuplot(b, j, &jobs[i], d) < 0)
                 return -1;
+            for (size_t k = 0; j->wanted && k < jobs[i].ndeps; k++)
+                b->jobs[jobs[i].deps[k]].needed = 1;
             continue;
         }
         lb_buf src = LB_BUF_INIT;
@@ -306,6 +311,26 @@ static void save_data(build *b, chunk_job *j)
     lb_buf_free(&path);
 }
 
+/* A chart whose data could not be made is not drawn from stale data. */
+static int data_failed(build *b, chunk_job *j)
+{
+    for (size_t k = 0; k < j->job->ndeps; k++) {
+        const lb_chunk *p = b->jobs[j->job->deps[k]].c;
+        if (p->res.status == LB_RES_OK)
+            continue;
+        lb_result_free(&j->c->res);
+        j->c->res.status = LB_RES_FAILED;
+        lb_buf m = LB_BUF_INIT;
+        lb_buf_printf(&m, "not drawn: %s, which makes its data, did not run successfully",
+                      p->label);
+        j->c->res.failure = lb_buf_detach(&m);
+        if (j->wanted)
+            lb_progress_failed(&b->progress, j->ch, j->c);
+        return 1;
+    }
+    return 0;
+}
+
 /* Only chunks of named chapters run; others take what the cache has, and
  * run only when they make data that a chart in a named chapter needs and
  * the cache does not hold it. */
@@ -318,12 +343,14 @@ static void run_chunk_job(void *arg)
         b->stop = 1;
         return;
     }
+    if (c->opts.engine == LB_ENGINE_GNUPLOT && data_failed(b, j))
+        return;
     if (c->opts.engine == LB_ENGINE_GNUPLOT)
         key_gnuplot(b, j);
     int force = b->o->force && j->wanted;
     if (!force && lb_cache_load(b->cache_dir, j->key, &c->res)) {
         lb_progress_done(&b->progress, c, 1);
-    } else if (j->wanted || c->opts.data.n == 1) {
+    } else if (j->wanted || j->needed) {
         lb_progress_start(&b->progress, c);
         lb_strv deps = {0};
         if (c->opts.engine == LB_ENGINE_GNUPLOT) {

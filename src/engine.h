@@ -22,10 +22,12 @@ typedef struct {
     volatile int *cancel; /* nonzero: stop children at once (SIGINT) */
 } lb_ctx;
 
-/* The compiler command line for c (everything but the -o and source
- * arguments), for the page's caption and the cache key. Appends words to
- * argv. libs that pkg-config knows are expanded through it. */
-void lb_c_compile_argv(const lb_ctx *ctx, const lb_chunk *c, lb_strv *argv);
+/* The compiler command line for c (everything but the -o, source and
+ * library arguments), for the page's caption and the cache key. Appends
+ * words to argv. The chapter's own folder is on the include path, so a
+ * chapter can #include "a header beside it.h". */
+void lb_c_compile_argv(const lb_ctx *ctx, const lb_chapter *ch, const lb_chunk *c,
+                       lb_strv *argv);
 
 /* Compiles and runs a C chunk whose assembled program is src, filling
  * c->res. Headers the compiler read are appended to deps (one path per

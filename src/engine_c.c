@@ -69,7 +69,8 @@ static void add_lib(lb_strv *argv, const char *lib)
     lb_buf_free(&b);
 }
 
-void lb_c_compile_argv(const lb_ctx *ctx, const lb_chunk *c, lb_strv *argv)
+void lb_c_compile_argv(const lb_ctx *ctx, const lb_chapter *ch, const lb_chunk *c,
+                       lb_strv *argv)
 {
     for (size_t i = 0; i < ctx->cc.n; i++)
         lb_strv_push(argv, ctx->cc.v[i]);
@@ -96,6 +97,14 @@ void lb_c_compile_argv(const lb_ctx *ctx, const lb_chunk *c, lb_strv *argv)
     lb_buf inc = LB_BUF_INIT;
     lb_buf_printf(&inc, "-I%s", ctx->include_dir);
     lb_strv_push(argv, inc.ptr);
+    lb_buf_reset(&inc);
+    char *dir = realpath(ch->path, NULL);
+    if (dir && strrchr(dir, '/')) {
+        *strrchr(dir, '/') = '\0';
+        lb_buf_printf(&inc, "-I%s", dir);
+        lb_strv_push(argv, inc.ptr);
+    }
+    free(dir);
     lb_buf_free(&inc);
 }
 
@@ -148,10 +157,11 @@ static void join_words(const lb_strv *w, lb_buf *out)
     }
 }
 
-static int compile(const lb_ctx *ctx, lb_chunk *c, const char *dir, lb_strv *deps)
+static int compile(const lb_ctx *ctx, const lb_chapter *ch, lb_chunk *c, const char *dir,
+                   lb_strv *deps)
 {
     lb_strv argv = {0};
-    lb_c_compile_argv(ctx, c, &argv);
+    lb_c_compile_argv(ctx, ch, c, &argv);
     static const char *const tail[] = {"-fdiagnostics-color=never", "-MD", "-MF", "prog.d",
                                        "-o", "prog", "prog.c", NULL};
     for (size_t i = 0; tail[i]; i++)
@@ -330,7 +340,6 @@ static void run_program(lb_chunk *c, const char *dir, const volatile int *cancel
 
 void lb_engine_c(const lb_ctx *ctx, lb_chapter *ch, lb_chunk *c, const char *src, lb_strv *deps)
 {
-    (void)ch;
     lb_result_free(&c->res);
     char *dir = lb_make_workdir(ctx);
     if (!dir) {
@@ -345,7 +354,7 @@ void lb_engine_c(const lb_ctx *ctx, lb_chapter *ch, lb_chunk *c, const char *src
     lb_buf_printf(&path, "%s/prog.c", dir);
     if (lb_write_file_atomic(path.ptr, src, strlen(src)) < 0) {
         fail(c, "cannot write the program's source", strerror(errno));
-    } else if (compile(ctx, c, dir, deps) == 0) {
+    } else if (compile(ctx, ch, c, dir, deps) == 0) {
         if (c->opts.eval == LB_EVAL_COMPILE)
             c->res.status = LB_RES_OK;
         else
