@@ -5,8 +5,12 @@
  * nothing else to link.
  *
  *   lb_now_ns()            monotonic clock, nanoseconds
- *   lb_keep(x)             make the compiler believe x is used
- *   lb_clobber()           make it believe all memory may be read and written
+ *   lb_keep(x)             make the compiler believe x is used; pass a result,
+ *                          or the pointer to an array the work writes (the
+ *                          array then counts as read, so the stores stay)
+ *   lb_clobber()           make it believe memory changed: reloads values it
+ *                          had kept in registers, but cannot save stores to
+ *                          an array whose address never escaped (use lb_keep)
  *
  * Microbenchmark loop: calibrates how many iterations make one sample last
  * at least min_sample_ns (5 ms by default), throws away the calibration,

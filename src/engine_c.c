@@ -157,6 +157,29 @@ static void join_words(const lb_strv *w, lb_buf *out)
     }
 }
 
+/* The command as a reader should see it: the same compiler and flags, less
+ * litbook's own plumbing (include paths into out/, dependency output),
+ * which would make the page depend on where the book was built. */
+static char *display_command(const lb_strv *argv)
+{
+    lb_strv shown = {0};
+    for (size_t i = 0; i < argv->n; i++) {
+        const char *w = argv->v[i];
+        if (strncmp(w, "-I/", 3) == 0 || strcmp(w, "-fdiagnostics-color=never") == 0 ||
+            strcmp(w, "-MD") == 0)
+            continue;
+        if (strcmp(w, "-MF") == 0) {
+            i++;
+            continue;
+        }
+        lb_strv_push(&shown, w);
+    }
+    lb_buf cmd = LB_BUF_INIT;
+    join_words(&shown, &cmd);
+    lb_strv_free(&shown);
+    return lb_buf_detach(&cmd);
+}
+
 static int compile(const lb_ctx *ctx, const lb_chapter *ch, lb_chunk *c, const char *dir,
                    lb_strv *deps)
 {
@@ -169,9 +192,7 @@ static int compile(const lb_ctx *ctx, const lb_chapter *ch, lb_chunk *c, const c
     for (size_t i = 0; i < c->opts.libs.n; i++)
         add_lib(&argv, c->opts.libs.v[i]);
 
-    lb_buf cmd = LB_BUF_INIT;
-    join_words(&argv, &cmd);
-    c->res.command = lb_buf_detach(&cmd);
+    c->res.command = display_command(&argv);
 
     lb_spawn_req req = {0};
     req.argv = argv.v;

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# The build engine (issues 3 and 4): what reruns when, kill -9, two builds.
+. "$(dirname "$0")/lib.sh"
+
+ran() { grep -oE "[0-9]+ ran" "$BOOK/err.log" | head -1 | cut -d' ' -f1; }
+ran_is() { [ "$(ran)" = "$1" ]; }
+ran_label() { grep -qF "ran chapters/01-deps.md#$1 " "$BOOK/err.log"; }
+only_ran() { # NAME: exactly one chunk ran, and it was NAME
+    ran_is 1 && ran_label "$1"
+}
+
+mkbook
+cp "$FIX"/cache/01-deps.md "$FIX"/cache/shared.h "$BOOK/chapters/"
+lb build -j2
+check "cold build runs all four chunks" ran_is 4
+lb build
+check "a cache hit reruns nothing" ran_is 0
+check "summary line" has_re "1 chapter, 4 chunks: 4 cached, 0 ran, 0 failed in [0-9.]+ s" "$BOOK/err.log"
+
+printf '#define SHARED_VALUE 8\n' >"$BOOK/chapters/shared.h"
+lb build
+check "an edited header reruns its user, and only it" only_ran uses-header
+check "the new header value is on the page" has '>8' "$BOOK/out/01-deps.html"
+
+sed -i 's/stdin="in\\n"/stdin="other\\n"/' "$BOOK/chapters/01-deps.md"
+lb build
+check "changed stdin reruns exactly its chunk" only_ran plain
+
+sed -i 's/args="x"/args="y"/' "$BOOK/chapters/01-deps.md"
+lb build
+check "changed args rerun exactly their chunk" only_ran plain
+
+sed -i 's/{#plain /{#plain timeout=9 /' "$BOOK/chapters/01-deps.md"
+lb build
+check "changed options rerun exactly their chunk" only_ran plain
+
+sed -i 's/i \* 3/i * 4/' "$BOOK/chapters/01-deps.md"
+lb build
+check "changed source reruns the program and the chart that reads its data" ran_is 2
+check "... the program" ran_label table
+check "... the chart" ran_label fig
+
+sed -i 's/with lines title/with linespoints title/' "$BOOK/chapters/01-deps.md"
+lb build
+check "a restyled chart reruns gnuplot and not the program" only_ran fig
+
+echo "Prose edited." >>"$BOOK/chapters/01-deps.md"
+lb build
+check "a prose edit reruns nothing" ran_is 0
+check "... and the page shows it" has "Prose edited." "$BOOK/out/01-deps.html"
+
+CFLAGS=-O1 lb build
+check "CFLAGS change reruns every C chunk, not the chart" ran_is 3
+CC=gcc lb build
+check "another compiler (CC=gcc) reruns every C chunk" ran_is 3
+lb build -B
+check "-B forces a rerun of everything named" ran_is 4
+
+# kill -9 at random instants, then a rebuild gives the clean build's pages.
+mkbook
+cp "$FIX"/cache/01-deps.md "$FIX"/cache/shared.h "$FIX"/good.md "$BOOK/chapters/"
+lb build -o clean
+strip_times() { sed -E 's/ran in [0-9.]+ (µs|ms|s)//g' "$1"; }
+same_pages() {
+    local f
+    for f in "$BOOK"/clean/*.html; do
+        cmp -s <(strip_times "$f") <(strip_times "$BOOK/out/$(basename "$f")") || return 1
+    done
+}
+for delay in 0.02 0.05 0.1 0.15 0.2 0.3; do
+    (cd "$BOOK" && exec "$LITBOOK" build -B >/dev/null 2>&1) &
+    pid=$!
+    sleep "$delay"
+    kill -9 "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+done
+lb build
+check "after kill -9 at random points a rebuild succeeds" rc_is 0
+check "... with the same pages as a clean build (times aside)" same_pages
+check "... and no temporary files left in out/" test -z "$(find "$BOOK/out" -name '*.tmp' -not -path '*/.cache/tmp/*')"
+
+# SIGINT stops the children, exits 130, keeps the pages.
+cat >"$BOOK/chapters/zz-slow.md" <<'EOS'
+# Slow
+
+```c {#slow timeout=30}
+#include <unistd.h>
+int main(void) { sleep(20); return 0; }
+```
+EOS
+before=$(md5sum <"$BOOK/out/good.html")
+(cd "$BOOK" && exec "$LITBOOK" build -B >/dev/null 2>"$BOOK/int.log") &
+pid=$!
+sleep 1
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+check "SIGINT exits 130" test "$rc" -eq 130
+check "SIGINT leaves no child running" strays
+check "SIGINT leaves the pages as they were" test "$(md5sum <"$BOOK/out/good.html")" = "$before"
+check "SIGINT removes the scratch folder" test ! -e "$BOOK/out/.cache/tmp"
+rm "$BOOK/chapters/zz-slow.md"
+
+# Two builds at once on the same out/: both end, pages correct.
+(cd "$BOOK" && "$LITBOOK" build -B >/dev/null 2>"$BOOK/a.log") &
+a=$!
+(cd "$BOOK" && "$LITBOOK" build -B >/dev/null 2>"$BOOK/b.log") &
+b=$!
+wait $a
+ra=$?
+wait $b
+rb=$?
+check "two concurrent builds both succeed" test "$ra" -eq 0 -a "$rb" -eq 0
+check "the second one said it waited" grep -q "another build is using" "$BOOK/a.log" "$BOOK/b.log"
+check "pages after concurrent builds match a clean build" same_pages
+
+done_testing
