@@ -1,8 +1,11 @@
 #include "render.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "split.h"
 
 void lb_slugify(const char *text, lb_buf *out)
 {
@@ -94,7 +97,9 @@ static void render_timing(lb_buf *b, const lb_result *r)
                               : r->runs[i].maxrss_kb / 1024.0;
         double t[3];
         three(v, n, t);
-        lb_buf_printf(b, "<tr><th>%s</th><td>%.2f</td><td>%.2f</td><td>%.2f</td></tr>\n",
+        lb_buf_printf(b,
+                      "<tr><th>%s</th><td class=\"num\">%.2f</td><td class=\"num\">%.2f</td>"
+                      "<td class=\"num\">%.2f</td></tr>\n",
                       rows[row], t[0], t[1], t[2]);
     }
     lb_buf_puts(b, "</tbody></table>\n");
@@ -103,7 +108,8 @@ static void render_timing(lb_buf *b, const lb_result *r)
 
 static void render_error(lb_buf *b, const lb_result *r)
 {
-    lb_buf_puts(b, "<div class=\"error-box\" role=\"alert\"><p><strong>This chunk failed:</strong> ");
+    lb_buf_puts(b,
+                "<div class=\"error-box\" role=\"alert\"><p><strong>This chunk failed:</strong> ");
     put_html(b, r->failure ? r->failure : "unknown failure");
     lb_buf_puts(b, "</p>");
     if (r->detail && *r->detail) {
@@ -157,11 +163,103 @@ static void render_meta(lb_buf *b, const lb_chunk *c)
     lb_buf_puts(b, "</div>\n");
 }
 
-static void render_code(lb_buf *b, const lb_chunk *c)
+static void render_code(lb_buf *b, const lb_chunk *c, lb_highlighter *hl)
 {
-    lb_buf_printf(b, "<pre class=\"code\"><code class=\"language-%s\">", c->info.lang);
-    put_html(b, c->code);
+    lb_buf_puts(b, "<pre class=\"code\"><code class=\"language-");
+    put_html(b, c->info.lang[0] ? c->info.lang : "text");
+    lb_buf_puts(b, "\">");
+    lb_hl_code(hl, c->info.lang, c->code, b);
     lb_buf_puts(b, "</code></pre>\n");
+}
+
+/* The end of an id="..." or id='...' attribute's value starting at p
+ * (just after the quote), or NULL. */
+static const char *svg_id_at(const char *s, const char *p)
+{
+    if (p - s < 4 || (p[-1] != '"' && p[-1] != '\'') || p[-2] != '=' || p[-3] != 'd' ||
+        p[-4] != 'i' || (p - s > 4 && p[-5] != ' ' && p[-5] != '\t' && p[-5] != '\n'))
+        return NULL;
+    return strchr(p, p[-1]);
+}
+
+static int strv_has(const lb_strv *sv, const char *s)
+{
+    for (size_t i = 0; i < sv->n; i++)
+        if (strcmp(sv->v[i], s) == 0)
+            return 1;
+    return 0;
+}
+
+void lb_put_svg(const char *svg, lb_buf *out)
+{
+    lb_strv seen = {0};
+    const char *p = svg, *copied = svg;
+    lb_buf id = LB_BUF_INIT;
+    while ((p = strpbrk(p, "\"'"))) {
+        p++;
+        const char *end = svg_id_at(svg, p);
+        if (!end)
+            continue;
+        lb_buf_reset(&id);
+        lb_buf_append(&id, p, (size_t)(end - p));
+        size_t base = id.len;
+        for (int k = 2; strv_has(&seen, lb_buf_str(&id)); k++) {
+            id.len = base;
+            lb_buf_printf(&id, "-%d", k);
+        }
+        lb_strv_push(&seen, lb_buf_str(&id));
+        lb_buf_append(out, copied, (size_t)(p - copied));
+        lb_buf_append(out, lb_buf_str(&id), id.len);
+        copied = p = end;
+        p++;
+    }
+    lb_buf_puts(out, copied);
+    lb_buf_free(&id);
+    lb_strv_free(&seen);
+}
+
+static size_t utf8_len(const char *s, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return k;
+}
+
+int lb_num_frac_width(const char *text)
+{
+    const char *p = text;
+    if (*p == '~' || *p == '<' || *p == '>' || *p == '+' || *p == '-')
+        p++;
+    else if (strncmp(p, "≈", strlen("≈")) == 0 || strncmp(p, "−", strlen("−")) == 0)
+        p += 3;
+    if (!isdigit((unsigned char)*p))
+        return -1;
+    while (isdigit((unsigned char)*p) || (*p == ',' && isdigit((unsigned char)p[1])))
+        p++;
+    const char *frac = p;
+    if (*p == '.' && isdigit((unsigned char)p[1]))
+        for (p++; isdigit((unsigned char)*p);)
+            p++;
+    if ((*p == 'e' || *p == 'E') &&
+        (isdigit((unsigned char)p[1]) ||
+         ((p[1] == '-' || p[1] == '+') && isdigit((unsigned char)p[2]))))
+        for (p += 2; isdigit((unsigned char)*p);)
+            p++;
+    /* An optional unit: one short word ("ms", "GB/s", "%", "×"). */
+    const char *unit = *p == ' ' ? p + 1 : p;
+    size_t ulen = strlen(unit);
+    if (ulen > 12 || strpbrk(unit, " \t|"))
+        return -1;
+    return (int)utf8_len(frac, strlen(frac));
+}
+
+void lb_put_num_aligned(const char *text, int frac_width, lb_buf *out)
+{
+    put_html(out, text);
+    int w = lb_num_frac_width(text);
+    for (int i = w < 0 ? frac_width : w; i < frac_width; i++)
+        lb_buf_puts(out, "\xE2\x80\x87"); /* U+2007 FIGURE SPACE */
 }
 
 static void render_figure(lb_buf *b, const lb_chunk *c)
@@ -172,15 +270,17 @@ static void render_figure(lb_buf *b, const lb_chunk *c)
     /* Give the SVG an accessible name: the caption replaces gnuplot's
      * generic <title>Gnuplot</title>. */
     const char *t = strstr(svg, "<title>Gnuplot</title>");
+    lb_buf titled = LB_BUF_INIT;
     if (t && *cap) {
-        lb_buf_append(b, svg, (size_t)(t - svg));
-        lb_buf_puts(b, "<title>");
-        put_html(b, cap);
-        lb_buf_puts(b, "</title>");
-        lb_buf_puts(b, t + strlen("<title>Gnuplot</title>"));
-    } else {
-        lb_buf_puts(b, svg);
+        lb_buf_append(&titled, svg, (size_t)(t - svg));
+        lb_buf_puts(&titled, "<title>");
+        put_html(&titled, cap);
+        lb_buf_puts(&titled, "</title>");
+        lb_buf_puts(&titled, t + strlen("<title>Gnuplot</title>"));
+        svg = lb_buf_str(&titled);
     }
+    lb_put_svg(svg, b);
+    lb_buf_free(&titled);
     if (*cap) {
         lb_buf_puts(b, "<figcaption>");
         put_html(b, cap);
@@ -189,20 +289,20 @@ static void render_figure(lb_buf *b, const lb_chunk *c)
     lb_buf_puts(b, "</figure>\n");
 }
 
-static void render_gnuplot(lb_buf *b, const lb_chunk *c)
+static void render_gnuplot(lb_buf *b, const lb_chunk *c, lb_highlighter *hl)
 {
     if (c->res.svg)
         render_figure(b, c);
     if (c->opts.echo) {
-        render_code(b, c);
+        render_code(b, c, hl);
     } else {
         lb_buf_puts(b, "<details class=\"script\"><summary>gnuplot script</summary>");
-        render_code(b, c);
+        render_code(b, c, hl);
         lb_buf_puts(b, "</details>\n");
     }
 }
 
-void lb_render_chunk(const lb_chapter *ch, const lb_chunk *c, lb_buf *b)
+void lb_render_chunk(const lb_chapter *ch, const lb_chunk *c, lb_highlighter *hl, lb_buf *b)
 {
     (void)ch;
     const lb_result *r = &c->res;
@@ -218,9 +318,9 @@ void lb_render_chunk(const lb_chapter *ch, const lb_chunk *c, lb_buf *b)
     lb_buf_printf(b, "\" id=\"%s\">\n", c->anchor);
     render_head(b, c);
     if (c->opts.engine == LB_ENGINE_GNUPLOT) {
-        render_gnuplot(b, c);
+        render_gnuplot(b, c, hl);
     } else if (c->opts.echo) {
-        render_code(b, c);
+        render_code(b, c, hl);
     }
     if (c->opts.engine != LB_ENGINE_GNUPLOT)
         render_meta(b, c);
@@ -231,8 +331,8 @@ void lb_render_chunk(const lb_chapter *ch, const lb_chunk *c, lb_buf *b)
     }
     if (r->ran && c->opts.output && c->opts.engine != LB_ENGINE_GNUPLOT) {
         if (r->out_len || !r->err_len)
-            render_stream(b, r->verified ? "output stdout verified" : "output stdout",
-                          "output", r->out ? r->out : "", r->out_len, r->out_dropped);
+            render_stream(b, r->verified ? "output stdout verified" : "output stdout", "output",
+                          r->out ? r->out : "", r->out_len, r->out_dropped);
         if (r->err_len)
             render_stream(b, "output stderr", "stderr", r->err, r->err_len, r->err_dropped);
     } else if (!r->ran && c->expected && r->status != LB_RES_FAILED) {

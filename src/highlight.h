@@ -1,0 +1,44 @@
+/* highlight: syntax highlighting of code listings at build time.
+ *
+ * We run GNU source-highlight (Debian's `source-highlight`) rather than
+ * write a lexer: it is maintained, packaged everywhere litbook runs, knows
+ * C, Python and shell, and with `--out-format html-css` emits nothing but
+ * <span class="keyword"> style markup that our stylesheet colours for both
+ * themes, so no JavaScript highlighter ships with the pages (they work
+ * offline and show colour without scripts). Pygments would need a Python
+ * start-up per listing (~100 ms), and André Simon's `highlight` emits
+ * inline styles or its own theme CSS.
+ *
+ * Every result is cached in DIR/hl/KEY, KEY the XXH3-128 hash of the
+ * language, the code and source-highlight's identity (path and version),
+ * so a rebuild where nothing changed spawns nothing. When source-highlight
+ * is missing, or fails, or does not know the language (gnuplot), the code is
+ * shown plain, HTML-escaped. */
+#ifndef LB_HIGHLIGHT_H
+#define LB_HIGHLIGHT_H
+
+#include "buf.h"
+
+typedef struct {
+    char *dir;      /* the cache folder of highlighted listings (owned) */
+    char *identity; /* source-highlight's identity, NULL when not installed (owned) */
+    int spawned;    /* how many times source-highlight ran: a no-op rebuild keeps 0 */
+} lb_highlighter;
+
+/* cache_dir is litbook's cache (out/.cache). Looks source-highlight up
+ * (without spawning it when its identity is already cached). Free with
+ * lb_hl_free. */
+void lb_hl_init(lb_highlighter *h, const char *cache_dir);
+void lb_hl_free(lb_highlighter *h);
+/* source-highlight's name for our fence language, or NULL when it is not
+ * highlighted. */
+const char *lb_hl_language(const char *lang);
+/* Appends code as HTML: highlighted <span>s when it can, escaped text
+ * otherwise. h may be NULL (plain). Never fails. */
+void lb_hl_code(lb_highlighter *h, const char *lang, const char *code, lb_buf *out);
+/* Turns source-highlight's html-css output into the spans alone (drops its
+ * comment header and <pre><tt> wrapper, and unwraps class="normal" spans).
+ * Returns 0, or -1 when the text does not look like its output. */
+int lb_hl_extract(const char *html, lb_buf *out);
+
+#endif
