@@ -18,6 +18,7 @@
 #include "fsutil.h"
 #include "jobs.h"
 #include "progress.h"
+#include "publish.h"
 #include "render.h"
 #include "update.h"
 #include "version.h"
@@ -415,11 +416,15 @@ static int render_pages(build *b, lb_diag *d)
     book.chapters = b->chapters + first;
     book.n = b->n - first;
     book.title = book.front ? book.front->title : "litbook";
+    lb_highlighter hl;
+    lb_hl_init(&hl, b->cache_dir);
+    book.hl = &hl;
     lb_buf a = LB_BUF_INIT;
     lb_buf_printf(&a, "%s/assets", b->o->out_dir);
     if (lb_mkdirs(a.ptr) < 0) {
         lb_diag_set(d, LB_ERROR, NULL, 0, 0, "cannot create %s: %s", a.ptr, strerror(errno));
         lb_buf_free(&a);
+        lb_hl_free(&hl);
         return -1;
     }
     lb_buf_free(&a);
@@ -440,7 +445,16 @@ static int render_pages(build *b, lb_diag *d)
         lb_render_index(&book, &html);
         rc = write_page(b, "index", &html, d);
     }
+    /* The single file holds every chapter, so only a book with no failed
+     * chapter is published (with -k, failures show as error boxes). */
+    int failed = 0;
+    for (size_t i = 0; i < b->n; i++)
+        failed |= chapter_failed(&b->chapters[i]);
+    if (rc == 0 && b->o->publish && (!failed || b->o->keep_going))
+        rc = lb_publish(&book, b->o->out_dir, d);
     lb_buf_free(&html);
+    lb_book_free(&book);
+    lb_hl_free(&hl);
     return rc;
 }
 
