@@ -23,6 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "jail.h"
+
 #define DEFAULT_MAX_OUTPUT ((size_t)1 << 20)
 #define DEFAULT_GRACE_S 0.5
 /* Without a pidfd, how often we ask waitid whether the child is gone. */
@@ -38,11 +40,12 @@ typedef struct {
     const char *cwd;
     int in_fd, out_fd, err_fd; /* the child's ends; all >= 3 */
     int errpipe_w;             /* CLOEXEC: EOF in the parent means exec worked */
+    const lb_jail *jail;       /* NULL: not contained */
     int nrlim;
     struct {
         int resource;
         struct rlimit lim;
-    } rlim[3];
+    } rlim[4];
 } child_plan;
 
 /* One output stream on the parent's side. */
@@ -60,7 +63,7 @@ typedef struct {
     int in_fd; /* -1 once all was written, or the child stopped reading */
     const char *in_data;
     size_t in_left;
-    double deadline; /* CLOCK_MONOTONIC seconds; 0: none */
+    double deadline;            /* CLOCK_MONOTONIC seconds; 0: none */
     const volatile int *cancel; /* from the request */
     double grace;
     double kill_at; /* set when SIGTERM is sent */
@@ -216,12 +219,14 @@ static void add_rlimit(child_plan *plan, int resource, unsigned long want, int c
     plan->nrlim++;
 }
 
-static void plan_rlimits(const lb_spawn_req *req, child_plan *plan)
+static void plan_rlimits(const lb_spawn_req *req, const lb_jail *jail, child_plan *plan)
 {
     plan->nrlim = 0;
     add_rlimit(plan, RLIMIT_CPU, req->rlimit_cpu_s, 1);
     add_rlimit(plan, RLIMIT_AS, req->rlimit_as_bytes, 0);
     add_rlimit(plan, RLIMIT_FSIZE, req->rlimit_fsize_bytes, 0);
+    if (jail && jail->nproc_rlimit > 0)
+        add_rlimit(plan, RLIMIT_NPROC, (unsigned long)jail->nproc_rlimit, 0);
 }
 
 /* Reports errno to the parent and exits. Async-signal-safe. */
@@ -254,6 +259,9 @@ static _Noreturn void child_exec(const child_plan *plan)
     sigprocmask(SIG_SETMASK, &none, NULL);
 
     if (setpgid(0, 0) < 0)
+        child_fail(plan);
+    /* Before anything else can fork: every descendant must be a member. */
+    if (plan->jail && lb_jail_enter(plan->jail) < 0)
         child_fail(plan);
     if (plan->cwd && chdir(plan->cwd) < 0)
         child_fail(plan);
@@ -465,10 +473,12 @@ static pid_t fork_child(const child_plan *plan)
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
+    lb_jail_fork_begin();
     pid_t pid = fork();
     if (pid == 0)
         child_exec(plan);
     int saved = errno;
+    lb_jail_fork_end(pid);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     errno = saved;
     return pid;
@@ -514,6 +524,59 @@ static int fail(lb_spawn_result *res, run_fds *f, char *path, int err)
     return -1;
 }
 
+/* Waits for (reaps) the direct child, then drops it from the jail's list of
+ * children in flight. */
+static void reap(pid_t pid, int *status, struct rusage *ru)
+{
+    memset(ru, 0, sizeof *ru);
+    *status = 0;
+    while (wait4(pid, status, 0, ru) < 0 && errno == EINTR)
+        ;
+    lb_jail_forget(pid);
+}
+
+/* The parent's side once the child runs: feed, drain, bound in time, then
+ * make sure nothing it started survives, and reap it. */
+static void supervise(const lb_spawn_req *req, run_fds *f, pid_t pid, lb_jail *jail, double t0,
+                      lb_spawn_result *res)
+{
+    size_t max = req->max_output ? req->max_output : DEFAULT_MAX_OUTPUT;
+    run_state st = {
+        .pid = pid,
+        .pidfd = open_pidfd(pid),
+        .out = {f->out[0], &res->out, &res->out_dropped, max},
+        .err = {f->err[0], &res->err, &res->err_dropped, max},
+        .in_fd = f->in[1],
+        .in_data = req->stdin_data,
+        .in_left = req->stdin_len,
+        .deadline = req->timeout_s > 0 ? t0 + req->timeout_s : 0,
+        .cancel = req->cancel,
+        .grace = req->grace_s > 0 ? req->grace_s : DEFAULT_GRACE_S,
+    };
+    f->out[0] = f->err[0] = f->in[1] = -1; /* now owned by st */
+    if (st.in_fd >= 0 && !st.in_left)
+        close_fd(&st.in_fd);
+
+    pump(&st);
+    /* The child is a zombie now (not reaped), so its group id is still ours:
+     * whatever it left behind goes, and with a jail also what left the
+     * group. */
+    kill(-pid, SIGKILL);
+    if (jail)
+        lb_jail_close(jail, pid);
+    sink_drain(&st.out);
+    sink_drain(&st.err);
+    close_fd(&st.in_fd);
+    close_fd(&st.pidfd);
+
+    int status;
+    struct rusage ru;
+    reap(pid, &status, &ru);
+    res->wall_s = now_s() - t0;
+    res->timed_out = st.timed_out;
+    fill_status(res, status, &ru);
+}
+
 int lb_spawn_run(const lb_spawn_req *req, lb_spawn_result *res)
 {
     memset(res, 0, sizeof *res);
@@ -529,6 +592,12 @@ int lb_spawn_run(const lb_spawn_req *req, lb_spawn_result *res)
     if (open_fds(req, &f) < 0)
         return fail(res, &f, path, errno);
 
+    lb_jail jail_store, *jail = NULL;
+    if (req->contain || req->max_procs) {
+        jail = &jail_store;
+        lb_jail_open(jail, req->max_procs);
+        res->procs_capped = req->max_procs && (jail->pids_capped || jail->nproc_rlimit > 0);
+    }
     child_plan plan = {
         .path = path,
         .argv = req->argv,
@@ -538,13 +607,18 @@ int lb_spawn_run(const lb_spawn_req *req, lb_spawn_result *res)
         .out_fd = f.out[1],
         .err_fd = f.err[1],
         .errpipe_w = f.errpipe[1],
+        .jail = jail,
     };
-    plan_rlimits(req, &plan);
+    plan_rlimits(req, jail, &plan);
 
     double t0 = now_s();
     pid_t pid = fork_child(&plan);
-    if (pid < 0)
-        return fail(res, &f, path, errno);
+    if (pid < 0) {
+        int e = errno;
+        if (jail)
+            lb_jail_close(jail, 0);
+        return fail(res, &f, path, e);
+    }
     /* Also from the parent, so kill(-pid) works even if we get there before
      * the child's own setpgid; fails harmlessly once it has exec'd. */
     setpgid(pid, pid);
@@ -559,48 +633,15 @@ int lb_spawn_run(const lb_spawn_req *req, lb_spawn_result *res)
     if (exec_err) {
         int status;
         struct rusage ru;
-        while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
-            ;
+        if (jail)
+            lb_jail_close(jail, pid);
+        reap(pid, &status, &ru);
         close_all(&f);
         res->exec_errno = exec_err;
         res->wall_s = now_s() - t0;
         return -1;
     }
-
-    size_t max = req->max_output ? req->max_output : DEFAULT_MAX_OUTPUT;
-    run_state st = {
-        .pid = pid,
-        .pidfd = open_pidfd(pid),
-        .out = {f.out[0], &res->out, &res->out_dropped, max},
-        .err = {f.err[0], &res->err, &res->err_dropped, max},
-        .in_fd = f.in[1],
-        .in_data = req->stdin_data,
-        .in_left = req->stdin_len,
-        .deadline = req->timeout_s > 0 ? t0 + req->timeout_s : 0,
-        .cancel = req->cancel,
-        .grace = req->grace_s > 0 ? req->grace_s : DEFAULT_GRACE_S,
-    };
-    f.out[0] = f.err[0] = f.in[1] = -1; /* now owned by st */
-    if (st.in_fd >= 0 && !st.in_left)
-        close_fd(&st.in_fd);
-
-    pump(&st);
-    /* The child is a zombie now (not reaped), so its group id is still ours:
-     * whatever it left behind goes. */
-    kill(-pid, SIGKILL);
-    sink_drain(&st.out);
-    sink_drain(&st.err);
-    close_fd(&st.in_fd);
-    close_fd(&st.pidfd);
-
-    int status = 0;
-    struct rusage ru;
-    memset(&ru, 0, sizeof ru);
-    while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
-        ;
-    res->wall_s = now_s() - t0;
-    res->timed_out = st.timed_out;
-    fill_status(res, status, &ru);
+    supervise(req, &f, pid, jail, t0, res);
     /* Never hand back a NULL ptr: callers print lb_buf_str or ptr alike. */
     lb_buf_append(&res->out, "", 0);
     lb_buf_append(&res->err, "", 0);

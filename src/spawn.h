@@ -28,6 +28,12 @@ typedef struct {
     unsigned long rlimit_cpu_s;
     unsigned long rlimit_as_bytes;
     unsigned long rlimit_fsize_bytes;
+    /* Containment (jail.h): contain puts the child in fresh cgroups where
+     * the machine allows, and at the end kills every process it started,
+     * even those that left its process group. max_procs caps its tasks
+     * (pids.max; RLIMIT_NPROC when not root); 0: no cap. */
+    int contain;
+    unsigned long max_procs;
     /* When *cancel becomes nonzero (a signal handler sets it), the child's
      * group is stopped as at the deadline, within 100 ms. May be NULL. */
     const volatile int *cancel;
@@ -47,7 +53,8 @@ typedef struct {
      * RSS at fork time) into it at exec, so it is an upper bound: trust it
      * only when the child is bigger than the parent. */
     long maxrss_kb;
-    int exec_errno; /* nonzero: the program could not be started (ENOENT...) */
+    int procs_capped; /* max_procs was enforced (a pids cgroup or NPROC) */
+    int exec_errno;   /* nonzero: the program could not be started (ENOENT...) */
 } lb_spawn_result;
 
 /* Runs req; fills *res (free with lb_spawn_result_free). Returns 0 when the

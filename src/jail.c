@@ -1,0 +1,514 @@
+/* jail: cgroups, a subreaper and /proc sweeps, so that no process a chunk
+ * starts outlives it. See jail.h for the model. */
+#include "jail.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+
+/* How long close waits for killed processes to vanish before giving up:
+ * SIGKILL cannot be refused, so this is only ever reached if the kernel is
+ * stuck on I/O (state D). */
+#define SETTLE_S 2.0
+
+/* What the machine offers, found once. Read-only after discovery. */
+typedef struct {
+    char *v2_base; /* our cgroup v2 directory, when writable, else NULL */
+    int v2_pids;   /* the pids controller is enabled for its children */
+    char *v1_pids; /* our cgroup v1 pids directory, when writable */
+    int subreaper; /* PR_SET_CHILD_SUBREAPER took */
+} machine;
+
+static machine M;
+static pthread_once_t discover_once = PTHREAD_ONCE_INIT;
+
+/* The children of this process that a spawn is waiting for. */
+static pthread_mutex_t fork_lock = PTHREAD_MUTEX_INITIALIZER;
+static pid_t *inflight;
+static size_t ninflight, capinflight;
+
+static unsigned long run_seq;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void nap_ms(long ms)
+{
+    struct timespec ts = {0, ms * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static int has_word(const char *list, const char *word, const char *seps)
+{
+    size_t n = strlen(word);
+    for (const char *p = list; *p;) {
+        size_t len = strcspn(p, seps);
+        if (len == n && strncmp(p, word, n) == 0)
+            return 1;
+        p += len;
+        if (*p)
+            p++;
+    }
+    return 0;
+}
+
+/* Mount points of the cgroup2 hierarchy and of the v1 hierarchy that holds
+ * the pids controller, from /proc/self/mountinfo (caller frees both). */
+static void find_mounts(char **v2, char **v1pids)
+{
+    *v2 = *v1pids = NULL;
+    lb_buf b = LB_BUF_INIT;
+    if (lb_read_file("/proc/self/mountinfo", &b) < 0)
+        return;
+    char *save = NULL;
+    for (char *line = strtok_r(b.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char *dash = strstr(line, " - ");
+        if (!dash)
+            continue;
+        char mnt[512], fstype[64], super[512];
+        if (sscanf(line, "%*s %*s %*s %*s %511s", mnt) != 1 ||
+            sscanf(dash + 3, "%63s %*s %511s", fstype, super) != 2)
+            continue;
+        if (!*v2 && strcmp(fstype, "cgroup2") == 0)
+            *v2 = lb_xstrdup(mnt);
+        else if (!*v1pids && strcmp(fstype, "cgroup") == 0 && has_word(super, "pids", ","))
+            *v1pids = lb_xstrdup(mnt);
+    }
+    lb_buf_free(&b);
+}
+
+/* Our own cgroup paths, from /proc/self/cgroup (caller frees both). */
+static void find_own_paths(char **v2path, char **v1path)
+{
+    *v2path = *v1path = NULL;
+    lb_buf b = LB_BUF_INIT;
+    if (lb_read_file("/proc/self/cgroup", &b) < 0)
+        return;
+    char *save = NULL;
+    for (char *line = strtok_r(b.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char *c1 = strchr(line, ':');
+        char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+        if (!c2)
+            continue;
+        *c2 = '\0';
+        if (strcmp(line, "0") == 0 && c1[1] == '\0' && !*v2path)
+            *v2path = lb_xstrdup(c2 + 1);
+        else if (has_word(c1 + 1, "pids", ",") && !*v1path)
+            *v1path = lb_xstrdup(c2 + 1);
+    }
+    lb_buf_free(&b);
+}
+
+static char *join_dir(const char *mnt, const char *path)
+{
+    if (!mnt || !path)
+        return NULL;
+    lb_buf b = LB_BUF_INIT;
+    lb_buf_puts(&b, mnt);
+    if (strcmp(path, "/") != 0)
+        lb_buf_puts(&b, path);
+    return lb_buf_detach(&b);
+}
+
+/* A directory we may create cgroups in: writable, and a real cgroup. */
+static char *usable(char *dir)
+{
+    lb_buf probe = LB_BUF_INIT;
+    lb_buf_printf(&probe, "%s/cgroup.procs", dir ? dir : "");
+    int ok = dir && access(dir, W_OK) == 0 && access(probe.ptr, F_OK) == 0;
+    lb_buf_free(&probe);
+    if (ok)
+        return dir;
+    free(dir);
+    return NULL;
+}
+
+/* Empty litbook-PID-N cgroups left by a litbook that was killed with -9:
+ * rmdir only removes empty ones, so a live build's are safe. */
+static void remove_stale(const char *base)
+{
+    DIR *d = base ? opendir(base) : NULL;
+    if (!d)
+        return;
+    struct dirent *e;
+    lb_buf p = LB_BUF_INIT;
+    while ((e = readdir(d))) {
+        long pid;
+        if (sscanf(e->d_name, "litbook-%ld-", &pid) != 1 || pid == (long)getpid() ||
+            kill((pid_t)pid, 0) == 0)
+            continue;
+        lb_buf_reset(&p);
+        lb_buf_printf(&p, "%s/%s", base, e->d_name);
+        rmdir(p.ptr);
+    }
+    lb_buf_free(&p);
+    closedir(d);
+}
+
+static void discover(void)
+{
+    char *v2mnt, *v1mnt, *v2path, *v1path;
+    find_mounts(&v2mnt, &v1mnt);
+    find_own_paths(&v2path, &v1path);
+    M.v2_base = usable(join_dir(v2mnt, v2path));
+    M.v1_pids = usable(join_dir(v1mnt, v1path));
+    if (M.v2_base) {
+        lb_buf b = LB_BUF_INIT, path = LB_BUF_INIT;
+        lb_buf_printf(&path, "%s/cgroup.subtree_control", M.v2_base);
+        if (lb_read_file(path.ptr, &b) == 0)
+            M.v2_pids = has_word(b.ptr, "pids", " \n");
+        lb_buf_free(&b);
+        lb_buf_free(&path);
+    }
+    remove_stale(M.v2_base);
+    remove_stale(M.v1_pids);
+    M.subreaper = prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0;
+    free(v2mnt);
+    free(v1mnt);
+    free(v2path);
+    free(v1path);
+}
+
+static int write_str(const char *dir, const char *file, const char *s)
+{
+    lb_buf p = LB_BUF_INIT;
+    lb_buf_printf(&p, "%s/%s", dir, file);
+    int fd = open(p.ptr, O_WRONLY | O_CLOEXEC);
+    lb_buf_free(&p);
+    if (fd < 0)
+        return -1;
+    ssize_t n = write(fd, s, strlen(s));
+    close(fd);
+    return n == (ssize_t)strlen(s) ? 0 : -1;
+}
+
+static int open_in(const char *dir, const char *file)
+{
+    lb_buf p = LB_BUF_INIT;
+    lb_buf_printf(&p, "%s/%s", dir, file);
+    int fd = open(p.ptr, O_WRONLY | O_CLOEXEC);
+    lb_buf_free(&p);
+    return fd;
+}
+
+/* Makes base/litbook-PID-N; returns it (caller frees) or NULL. */
+static char *make_cgroup(const char *base)
+{
+    unsigned long seq = __atomic_add_fetch(&run_seq, 1, __ATOMIC_RELAXED);
+    lb_buf p = LB_BUF_INIT;
+    lb_buf_printf(&p, "%s/litbook-%ld-%lu", base, (long)getpid(), seq);
+    if (mkdir(p.ptr, 0755) < 0) {
+        lb_buf_free(&p);
+        return NULL;
+    }
+    return lb_buf_detach(&p);
+}
+
+/* Threads the real uid runs now: RLIMIT_NPROC counts them all, so a cap
+ * for one chunk has to sit above them. */
+static long uid_tasks(uid_t uid)
+{
+    DIR *d = opendir("/proc");
+    if (!d)
+        return 0;
+    long n = 0;
+    struct dirent *e;
+    lb_buf p = LB_BUF_INIT, s = LB_BUF_INIT;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] < '1' || e->d_name[0] > '9')
+            continue;
+        struct stat st;
+        lb_buf_reset(&p);
+        lb_buf_printf(&p, "/proc/%s", e->d_name);
+        if (stat(p.ptr, &st) < 0 || st.st_uid != uid)
+            continue;
+        lb_buf_puts(&p, "/stat");
+        lb_buf_reset(&s);
+        long threads = 1;
+        const char *rp = lb_read_file(p.ptr, &s) == 0 ? strrchr(s.ptr, ')') : NULL;
+        if (rp)
+            sscanf(rp + 1,
+                   " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %ld",
+                   &threads);
+        n += threads;
+    }
+    lb_buf_free(&p);
+    lb_buf_free(&s);
+    closedir(d);
+    return n;
+}
+
+static pthread_once_t warn_once = PTHREAD_ONCE_INIT;
+
+static void warn_uncapped(void)
+{
+    fprintf(stderr, "litbook: warning: the procs limit of chunks is not enforced on this "
+                    "machine: no writable cgroup with a pids controller, and RLIMIT_NPROC does "
+                    "not apply to root\n");
+}
+
+void lb_jail_open(lb_jail *j, unsigned long max_procs)
+{
+    pthread_once(&discover_once, discover);
+    memset(j, 0, sizeof *j);
+    j->procs_fd[0] = j->procs_fd[1] = j->kill_fd = -1;
+    char cap[32];
+    snprintf(cap, sizeof cap, "%lu", max_procs);
+    if (M.v2_base && (j->dirs[0] = make_cgroup(M.v2_base))) {
+        j->procs_fd[0] = open_in(j->dirs[0], "cgroup.procs");
+        j->kill_fd = open_in(j->dirs[0], "cgroup.kill");
+        if (max_procs && M.v2_pids && write_str(j->dirs[0], "pids.max", cap) == 0)
+            j->pids_capped = 1;
+    }
+    if (M.v1_pids && !j->pids_capped && max_procs && (j->dirs[1] = make_cgroup(M.v1_pids))) {
+        j->procs_fd[1] = open_in(j->dirs[1], "cgroup.procs");
+        if (write_str(j->dirs[1], "pids.max", cap) == 0)
+            j->pids_capped = 1;
+    }
+    if (max_procs && !j->pids_capped) {
+        if (getuid() != 0)
+            j->nproc_rlimit = (int)(uid_tasks(getuid()) + (long)max_procs);
+        else
+            pthread_once(&warn_once, warn_uncapped);
+    }
+}
+
+int lb_jail_enter(const lb_jail *j)
+{
+    for (int i = 0; i < LB_JAIL_NDIRS; i++)
+        if (j->procs_fd[i] >= 0 && write(j->procs_fd[i], "0", 1) != 1)
+            return -1;
+    return 0;
+}
+
+typedef struct {
+    pid_t pid, ppid;
+    char state;
+} proc_info;
+
+/* Every process on the machine (pid, parent, state). Caller frees. */
+static proc_info *scan_procs(size_t *n)
+{
+    *n = 0;
+    size_t cap = 256;
+    proc_info *v = lb_xmalloc(cap * sizeof *v);
+    DIR *d = opendir("/proc");
+    if (!d)
+        return v;
+    struct dirent *e;
+    lb_buf p = LB_BUF_INIT, s = LB_BUF_INIT;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] < '1' || e->d_name[0] > '9')
+            continue;
+        lb_buf_reset(&p);
+        lb_buf_printf(&p, "/proc/%s/stat", e->d_name);
+        lb_buf_reset(&s);
+        if (lb_read_file(p.ptr, &s) < 0)
+            continue;
+        const char *rp = strrchr(s.ptr, ')');
+        proc_info pi = {(pid_t)atol(e->d_name), 0, '?'};
+        int ppid;
+        if (!rp || sscanf(rp + 1, " %c %d", &pi.state, &ppid) != 2)
+            continue;
+        pi.ppid = (pid_t)ppid;
+        if (*n == cap) {
+            cap *= 2;
+            v = lb_xrealloc(v, cap * sizeof *v);
+        }
+        v[(*n)++] = pi;
+    }
+    lb_buf_free(&p);
+    lb_buf_free(&s);
+    closedir(d);
+    return v;
+}
+
+/* Caller holds fork_lock. */
+static int is_inflight(pid_t pid)
+{
+    for (size_t i = 0; i < ninflight; i++)
+        if (inflight[i] == pid)
+            return 1;
+    return 0;
+}
+
+/* One pass without cgroups: SIGKILL to the descendants of root (through
+ * parent links, so setsid does not hide them) and to our own children that
+ * no spawn is waiting for (orphans re-parented to us). Returns how many
+ * live ones it found. Caller holds fork_lock. */
+static int kill_tree_pass(pid_t root)
+{
+    size_t n;
+    proc_info *v = scan_procs(&n);
+    pid_t self = getpid();
+    /* Marks spread down parent links until nothing changes. */
+    char *mark = lb_xcalloc(n ? n : 1, 1);
+    for (size_t i = 0; i < n; i++)
+        mark[i] = v[i].pid == root || (v[i].ppid == self && !is_inflight(v[i].pid));
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (size_t i = 0; i < n; i++)
+            for (size_t k = 0; !mark[i] && k < n; k++)
+                if (mark[k] && v[k].pid == v[i].ppid)
+                    mark[i] = changed = 1;
+    }
+    int live = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!mark[i] || v[i].pid == root || v[i].state == 'Z')
+            continue;
+        kill(v[i].pid, SIGKILL);
+        live++;
+    }
+    free(mark);
+    free(v);
+    return live;
+}
+
+/* Reaps our exited children that no spawn waits for. Returns how many of
+ * our unclaimed children are still there. Caller holds fork_lock. */
+static int reap_orphans(void)
+{
+    size_t n;
+    proc_info *v = scan_procs(&n);
+    pid_t self = getpid();
+    int left = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].ppid != self || is_inflight(v[i].pid))
+            continue;
+        int status;
+        if (waitpid(v[i].pid, &status, WNOHANG) != v[i].pid)
+            left++;
+    }
+    free(v);
+    return left;
+}
+
+/* Kills the members of a cgroup until it is empty. Returns 0 once empty. */
+static int empty_cgroup(const char *dir)
+{
+    lb_buf p = LB_BUF_INIT, b = LB_BUF_INIT;
+    lb_buf_printf(&p, "%s/cgroup.procs", dir);
+    double until = now_s() + SETTLE_S;
+    int rc = -1;
+    while (now_s() < until) {
+        lb_buf_reset(&b);
+        if (lb_read_file(p.ptr, &b) < 0)
+            break;
+        if (b.len == 0) {
+            rc = 0;
+            break;
+        }
+        char *save = NULL;
+        for (char *t = strtok_r(b.ptr, "\n", &save); t; t = strtok_r(NULL, "\n", &save))
+            kill((pid_t)atol(t), SIGKILL);
+        nap_ms(2);
+    }
+    lb_buf_free(&p);
+    lb_buf_free(&b);
+    return rc;
+}
+
+void lb_jail_close(lb_jail *j, pid_t child)
+{
+    if (j->kill_fd >= 0) {
+        ssize_t w = write(j->kill_fd, "1", 1);
+        (void)w; /* without cgroup.kill, empty_cgroup kills one by one */
+    }
+    int contained = 0;
+    for (int i = 0; i < LB_JAIL_NDIRS; i++)
+        if (j->dirs[i] && empty_cgroup(j->dirs[i]) == 0)
+            contained = 1;
+    double until = now_s() + SETTLE_S;
+    pthread_mutex_lock(&fork_lock);
+    if (!contained)
+        while (kill_tree_pass(child) > 0 && now_s() < until) {
+            pthread_mutex_unlock(&fork_lock);
+            nap_ms(2);
+            pthread_mutex_lock(&fork_lock);
+        }
+    /* Killed processes become zombies a moment after they leave the cgroup;
+     * their orphans reach us once their parents are gone. */
+    while (M.subreaper && reap_orphans() > 0 && now_s() < until) {
+        pthread_mutex_unlock(&fork_lock);
+        nap_ms(1);
+        pthread_mutex_lock(&fork_lock);
+    }
+    pthread_mutex_unlock(&fork_lock);
+    for (int i = 0; i < LB_JAIL_NDIRS; i++) {
+        if (j->procs_fd[i] >= 0)
+            close(j->procs_fd[i]);
+        if (j->dirs[i])
+            for (int tries = 0; rmdir(j->dirs[i]) < 0 && errno == EBUSY && tries < 100; tries++)
+                nap_ms(2);
+        free(j->dirs[i]);
+    }
+    if (j->kill_fd >= 0)
+        close(j->kill_fd);
+    memset(j, 0, sizeof *j);
+    j->procs_fd[0] = j->procs_fd[1] = j->kill_fd = -1;
+}
+
+void lb_jail_fork_begin(void)
+{
+    pthread_mutex_lock(&fork_lock);
+}
+
+void lb_jail_fork_end(pid_t pid)
+{
+    if (pid > 0) {
+        if (ninflight == capinflight) {
+            capinflight = capinflight ? capinflight * 2 : 16;
+            inflight = lb_xrealloc(inflight, capinflight * sizeof *inflight);
+        }
+        inflight[ninflight++] = pid;
+    }
+    pthread_mutex_unlock(&fork_lock);
+}
+
+void lb_jail_forget(pid_t pid)
+{
+    pthread_mutex_lock(&fork_lock);
+    for (size_t i = 0; i < ninflight; i++) {
+        if (inflight[i] == pid) {
+            inflight[i] = inflight[--ninflight];
+            break;
+        }
+    }
+    if (!ninflight) {
+        free(inflight); /* nothing kept between builds (and leak checkers agree) */
+        inflight = NULL;
+        capinflight = 0;
+    }
+    pthread_mutex_unlock(&fork_lock);
+}
+
+void lb_jail_describe(lb_buf *out)
+{
+    pthread_once(&discover_once, discover);
+    if (M.v2_base)
+        lb_buf_printf(&out[0], "cgroup v2 at %s%s", M.v2_base, M.v2_pids ? " with pids.max" : "");
+    if (M.v1_pids)
+        lb_buf_printf(out, "%scgroup v1 pids.max at %s", M.v2_base ? "; " : "", M.v1_pids);
+    if (!M.v2_base && !M.v1_pids)
+        lb_buf_printf(out, "no usable cgroup: process tree sweep; procs limit %s",
+                      getuid() ? "by RLIMIT_NPROC" : "not enforced (root)");
+    if (M.subreaper)
+        lb_buf_puts(out, "; litbook is the subreaper of its chunks' orphans");
+}

@@ -1,0 +1,63 @@
+/* jail: keeping every process a chunk starts accounted for, and bounded.
+ *
+ * A process group is not enough: a chunk may call setsid() (or setpgid) and
+ * leave it, and as root RLIMIT_NPROC does not apply, so a fork storm is only
+ * stopped by a pids controller. So each contained run gets, where the
+ * machine allows it:
+ *
+ *   - a fresh cgroup v2 directory: its cgroup.kill (Linux 5.14) kills every
+ *     member at once, wherever it moved in the process tree; with the pids
+ *     controller enabled there, pids.max caps the number of tasks;
+ *   - a fresh cgroup v1 pids directory (hybrid hierarchies), for pids.max;
+ *   - failing both, RLIMIT_NPROC (useful only when not root) and a sweep of
+ *     the process tree through /proc.
+ *
+ * litbook makes itself a child subreaper (PR_SET_CHILD_SUBREAPER), so that
+ * a chunk's orphans are re-parented to it rather than to PID 1 (which, in
+ * some containers, never reaps them): they are killed and reaped here. To
+ * tell those orphans from the children other threads are running right now,
+ * every fork goes through lb_jail_fork_begin/end, which record the children
+ * in flight. */
+#ifndef LB_JAIL_H
+#define LB_JAIL_H
+
+#include <sys/types.h>
+
+#include "buf.h"
+
+enum { LB_JAIL_NDIRS = 2 };
+
+typedef struct {
+    char *dirs[LB_JAIL_NDIRS];   /* cgroups made for this run (owned), or NULL */
+    int procs_fd[LB_JAIL_NDIRS]; /* their cgroup.procs, for the child; -1 */
+    int kill_fd;                 /* dirs[0]'s cgroup.kill, or -1 */
+    int pids_capped;             /* max_procs is enforced by a pids.max */
+    int nproc_rlimit;            /* else: the RLIMIT_NPROC to set, 0 none */
+} lb_jail;
+
+/* Prepares containment for one child, in the parent, before fork. Never
+ * fails: what the machine does not allow is left out (see
+ * lb_jail_describe). max_procs 0: no cap. Free with lb_jail_close. */
+void lb_jail_open(lb_jail *j, unsigned long max_procs);
+
+/* In the child between fork and exec (async-signal-safe): joins the
+ * cgroups. Returns 0 or -1 with errno. */
+int lb_jail_enter(const lb_jail *j);
+
+/* In the parent once the direct child has exited (and before it is reaped,
+ * so its pid and group id are not reused): kills every process the run
+ * started, reaps the orphans that came back to us, removes the cgroups. */
+void lb_jail_close(lb_jail *j, pid_t child);
+
+/* Fork bookkeeping: call begin before fork and end right after it in the
+ * parent with the new pid (or -1 when fork failed); forget once the child
+ * is reaped. begin..end holds a lock, so keep that span short. */
+void lb_jail_fork_begin(void);
+void lb_jail_fork_end(pid_t pid);
+void lb_jail_forget(pid_t pid);
+
+/* One line on what this machine gives: "cgroup v2 (cgroup.kill) + cgroup
+ * v1 pids.max", "no cgroup: process limit not enforced (root)". Appends. */
+void lb_jail_describe(lb_buf *out);
+
+#endif
