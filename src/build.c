@@ -18,6 +18,7 @@
 #include "fsutil.h"
 #include "jobs.h"
 #include "progress.h"
+#include "record.h"
 #include "publish.h"
 #include "render.h"
 #include "update.h"
@@ -35,6 +36,9 @@ typedef struct {
     int wanted;     /* its chapter was named (or the whole book is built) */
     int needed;     /* makes data that a chart of a named chapter reads */
     const lb_job *job; /* its node in the job graph (for its dependencies) */
+    char *not_run;  /* python: why it cannot run here, or NULL */
+    char *versions; /* python: "Python 3.11.2, numpy 1.24.2" */
+    int recorded;   /* python: --record saved its result (1) or could not (-1) */
 } chunk_job;
 
 struct build {
@@ -42,6 +46,7 @@ struct build {
     lb_ctx ctx;
     char *cache_dir;
     char *cc_id, *gp_id;
+    lb_python_info py; /* probed only when the book has python chunks */
     lb_chapter *chapters; /* all, in book order, front page first if any */
     size_t n;
     char *named;          /* per chapter: 1 when being (re)built */
@@ -191,6 +196,55 @@ static void key_c(build *b, chunk_job *j)
     lb_hash_hex(&h, j->key);
 }
 
+/* A python chunk's key: like a C chunk's, with the interpreter's identity
+ * and version and the versions of the modules it requires in place of the
+ * compiler. Also decides whether it can run here at all. */
+static void key_python(build *b, chunk_job *j)
+{
+    const lb_opts *o = &j->c->opts;
+    lb_buf v = LB_BUF_INIT;
+    lb_python_versions(&b->py, j->c, &v);
+    free(j->versions);
+    j->versions = lb_buf_detach(&v);
+    free(j->not_run);
+    j->not_run = lb_python_not_run_reason(&b->ctx, &b->py, j->c);
+    lb_hash h;
+    lb_hash_init(&h);
+    lb_hash_str(&h, "litbook " LITBOOK_VERSION " python");
+    lb_hash_str(&h, b->py.id);
+    lb_hash_str(&h, b->py.executable);
+    lb_hash_str(&h, j->versions);
+    lb_hash_str(&h, j->src);
+    hash_strv(&h, &o->args);
+    lb_hash_str(&h, o->stdin_text);
+    char nums[128];
+    snprintf(nums, sizeof nums, "%d %a %d", (int)o->eval, o->timeout, o->repeat);
+    lb_hash_str(&h, nums);
+    lb_hash_hex(&h, j->key);
+}
+
+/* Asks the interpreter once for every module any python chunk requires,
+ * then keys the python chunks. No python chunk: no interpreter needed. */
+static void plan_python(build *b)
+{
+    lb_strv mods = {0};
+    int any = 0;
+    for (size_t i = 0; i < b->njobs; i++) {
+        const lb_chunk *c = b->jobs[i].c;
+        if (c->opts.engine != LB_ENGINE_PYTHON)
+            continue;
+        any = 1;
+        for (size_t k = 0; k < c->opts.requires.n; k++)
+            lb_strv_push(&mods, c->opts.requires.v[k]);
+    }
+    if (any)
+        lb_python_probe(&b->ctx, b->cache_dir, &mods, &b->py);
+    lb_strv_free(&mods);
+    for (size_t i = 0; i < b->njobs; i++)
+        if (b->jobs[i].c->opts.engine == LB_ENGINE_PYTHON)
+            key_python(b, &b->jobs[i]);
+}
+
 static void key_gnuplot(build *b, chunk_job *j)
 {
     lb_hash h;
@@ -212,7 +266,8 @@ static void key_gnuplot(build *b, chunk_job *j)
 
 static int is_runnable(const lb_chunk *c)
 {
-    return (c->opts.engine == LB_ENGINE_C || c->opts.engine == LB_ENGINE_GNUPLOT) &&
+    return (c->opts.engine == LB_ENGINE_C || c->opts.engine == LB_ENGINE_GNUPLOT ||
+            c->opts.engine == LB_ENGINE_PYTHON) &&
            c->opts.eval != LB_EVAL_NO;
 }
 
@@ -290,11 +345,17 @@ static int plan(build *b, lb_job **jobs_out, lb_diag *d)
             continue;
         }
         lb_buf src = LB_BUF_INIT;
+        ao.line_directives = j->c->opts.engine == LB_ENGINE_C; /* not Python syntax */
         if (lb_assemble(j->ch, j->c, &ao, &src, d) < 0) {
             lb_buf_free(&src);
             return -1;
         }
         j->src = lb_buf_detach(&src);
+        if (j->c->opts.engine == LB_ENGINE_PYTHON) {
+            if (lb_python_twin_plan(j->ch, j->c, d) < 0)
+                return -1;
+            continue; /* keyed once the interpreter is known */
+        }
         key_c(b, j);
     }
     return 0;
@@ -332,6 +393,54 @@ static int data_failed(build *b, chunk_job *j)
     return 0;
 }
 
+/* A python chunk that cannot run here: shown from its recording when one
+ * is current, else "not run" with the reason. */
+static void python_not_run(build *b, chunk_job *j)
+{
+    lb_buf path = LB_BUF_INIT;
+    lb_record_path(b->o->book_dir, j->ch, j->c, &path);
+    char hash[33];
+    lb_record_source_hash(j->c, j->src, hash);
+    lb_record_apply(path.ptr, hash, j->not_run, &j->c->res);
+    lb_buf_free(&path);
+    lb_progress_done(&b->progress, j->c, 1);
+}
+
+/* --record: a python chunk that ran here and did what its chapter says is
+ * saved with its provenance. */
+static void record_result(build *b, chunk_job *j)
+{
+    const lb_result *r = &j->c->res;
+    if (r->status != LB_RES_OK || !r->ran || r->recorded || r->cached)
+        return;
+    lb_record_meta m = {0};
+    lb_buf s = LB_BUF_INIT;
+    lb_buf_printf(&s, "%s#%s", j->ch->path, j->c->anchor);
+    m.chunk = lb_buf_detach(&s);
+    char hash[33];
+    lb_record_source_hash(j->c, j->src, hash);
+    m.source_hash = lb_xstrdup(hash);
+    lb_record_here(&m);
+    lb_buf_printf(&s, "%s (%s)", b->py.version ? b->py.version : "unknown",
+                  b->py.executable ? b->py.executable : b->ctx.python);
+    m.python = lb_buf_detach(&s);
+    /* "Python 3.11.2, numpy 1.24.2": the modules, one "name version" each */
+    const char *v = strchr(j->versions, ',');
+    while (v) {
+        v += 2;
+        size_t n = strcspn(v, ",");
+        char *one = lb_xstrndup(v, n);
+        lb_strv_push(&m.modules, one);
+        free(one);
+        v = v[n] ? v + n : NULL;
+    }
+    lb_buf path = LB_BUF_INIT;
+    lb_record_path(b->o->book_dir, j->ch, j->c, &path);
+    j->recorded = lb_record_save(path.ptr, &m, r) == 0 ? 1 : -1;
+    lb_buf_free(&path);
+    lb_record_meta_free(&m);
+}
+
 /* Only chunks of named chapters run; others take what the cache has, and
  * run only when they make data that a chart in a named chapter needs and
  * the cache does not hold it. */
@@ -348,14 +457,20 @@ static void run_chunk_job(void *arg)
         return;
     if (c->opts.engine == LB_ENGINE_GNUPLOT)
         key_gnuplot(b, j);
-    int force = b->o->force && j->wanted;
-    if (!force && lb_cache_load(b->cache_dir, j->key, &c->res)) {
+    int python = c->opts.engine == LB_ENGINE_PYTHON;
+    /* A recording says when and where it ran: never a cached result. */
+    int force = (b->o->force || (b->o->record && python)) && j->wanted;
+    if (python && j->not_run) {
+        python_not_run(b, j);
+    } else if (!force && lb_cache_load(b->cache_dir, j->key, &c->res)) {
         lb_progress_done(&b->progress, c, 1);
     } else if (j->wanted || j->needed) {
         lb_progress_start(&b->progress, c);
         lb_strv deps = {0};
         if (c->opts.engine == LB_ENGINE_GNUPLOT) {
             lb_engine_gnuplot(&b->ctx, j->ch, c, &j->data_in);
+        } else if (python) {
+            lb_engine_python(&b->ctx, j->ch, c, j->src, j->versions);
         } else {
             lb_engine_c(&b->ctx, j->ch, c, j->src, &deps);
         }
@@ -367,8 +482,10 @@ static void run_chunk_job(void *arg)
         lb_strv_free(&deps);
         lb_progress_done(&b->progress, c, 0);
     }
-    if (c->opts.engine == LB_ENGINE_C)
+    if (c->opts.engine != LB_ENGINE_GNUPLOT)
         lb_check_result(c);
+    if (python && b->o->record && j->wanted)
+        record_result(b, j);
     save_data(b, j);
     int interrupted = b->o->interrupted && *b->o->interrupted;
     if (c->res.status == LB_RES_FAILED && j->wanted && !interrupted &&
@@ -376,6 +493,36 @@ static void run_chunk_job(void *arg)
         lb_progress_failed(&b->progress, j->ch, c);
         if (!b->o->keep_going && !b->o->update)
             b->stop = 1;
+    }
+}
+
+/* After every chunk ran: each python chunk with twin= against its C
+ * twin; then a note for each python chunk not run, and each recording. */
+static void finish_python(build *b)
+{
+    for (size_t i = 0; i < b->njobs; i++) {
+        chunk_job *j = &b->jobs[i];
+        if (!j->wanted || j->c->opts.engine != LB_ENGINE_PYTHON)
+            continue;
+        if (lb_python_twin_compare(j->ch, j->c))
+            lb_progress_failed(&b->progress, j->ch, j->c);
+        lb_diag d = {LB_NOTE, NULL, 0, 0, ""};
+        const lb_result *r = &j->c->res;
+        lb_buf path = LB_BUF_INIT;
+        lb_record_path(b->o->book_dir, j->ch, j->c, &path);
+        if (r->status == LB_RES_NOT_RUN)
+            lb_diag_set(&d, LB_NOTE, j->ch->path, j->c->line, 1, "chunk '%s' not run: %s",
+                        j->c->anchor, r->not_run_reason);
+        else if (r->recorded && b->o->verbose)
+            lb_diag_set(&d, LB_NOTE, j->ch->path, j->c->line, 1, "chunk '%s' shown from %s (%s)",
+                        j->c->anchor, path.ptr, r->recorded);
+        else if (j->recorded)
+            lb_diag_set(&d, j->recorded > 0 ? LB_NOTE : LB_WARNING, j->ch->path, j->c->line, 1,
+                        "chunk '%s': %s %s", j->c->anchor,
+                        j->recorded > 0 ? "recorded in" : "could not write", path.ptr);
+        lb_buf_free(&path);
+        if (d.msg[0] && (!b->o->quiet || d.severity != LB_NOTE))
+            lb_diag_print(stderr, &d, lb_diag_stderr_color());
     }
 }
 
@@ -558,6 +705,8 @@ static void free_build(build *b)
     for (size_t i = 0; i < b->njobs; i++) {
         free(b->jobs[i].src);
         lb_strv_free(&b->jobs[i].data_in);
+        free(b->jobs[i].not_run);
+        free(b->jobs[i].versions);
     }
     free(b->jobs);
     for (size_t i = 0; i < b->n; i++)
@@ -567,6 +716,7 @@ static void free_build(build *b)
     free(b->cache_dir);
     free(b->cc_id);
     free(b->gp_id);
+    lb_python_info_free(&b->py);
     lb_strv_free(&b->ctx.cc);
     lb_strv_free(&b->ctx.env_cflags);
     free(b->ctx.include_dir);
@@ -589,7 +739,7 @@ static int count_jobs(const build *b, lb_progress_summary *s)
             s->failed++;
         else if (j->c->res.cached)
             s->cached++;
-        else if (j->c->res.status != LB_RES_NONE)
+        else if (j->c->res.status != LB_RES_NONE && j->c->res.status != LB_RES_NOT_RUN)
             s->ran++;
     }
     return s->failed;
@@ -619,6 +769,7 @@ static int run_build(build *b, lb_diag *d, double t0)
     for (size_t i = 0; i < b->njobs; i++)
         if (b->jobs[i].c->opts.engine == LB_ENGINE_C)
             key_c(b, &b->jobs[i]);
+    plan_python(b);
     for (size_t i = 0; i < b->njobs; i++)
         jobs[i].run = run_chunk_job;
     lb_progress_init(&b->progress, (int)b->njobs, b->o->quiet, b->o->verbose);
@@ -633,6 +784,7 @@ static int run_build(build *b, lb_diag *d, double t0)
         fprintf(stderr, "litbook: interrupted; children stopped, pages left as they were\n");
         rc = LB_EXIT_INTERRUPTED;
     } else {
+        finish_python(b);
         if (b->o->update)
             lb_update_chapters(b->chapters, b->n, b->named, d);
         if (render_pages(b, d) < 0)

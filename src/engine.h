@@ -38,6 +38,50 @@ void lb_engine_c(const lb_ctx *ctx, lb_chapter *ch, lb_chunk *c, const char *src
  * data (full paths), producing an SVG in c->res.svg. */
 void lb_engine_gnuplot(const lb_ctx *ctx, lb_chapter *ch, lb_chunk *c, const lb_strv *data);
 
+/* What the Python interpreter ($PYTHON) offers, probed once per build for
+ * every module the book's python chunks require. */
+typedef struct {
+    char *id;         /* lb_tool_identity of ctx->python; NULL: not installed */
+    char *broken;     /* why an installed interpreter does not run, or NULL */
+    char *version;    /* "3.11.2" */
+    char *executable; /* sys.executable */
+    lb_strv names;    /* the probed modules */
+    lb_strv versions; /* per name: its version, or "" when it does not import */
+    lb_strv errors;   /* per name: "" or "ModuleNotFoundError: No module named 'jax'" */
+} lb_python_info;
+
+/* Probes ctx->python for modules (names, duplicates allowed). The answer
+ * is remembered in cache_dir (python-KEY) with the size and mtime of the
+ * interpreter and of every folder on its sys.path (installing or upgrading
+ * a package changes its folder), so a build where nothing changed spawns
+ * no process. Free *pi with lb_python_info_free. */
+void lb_python_probe(const lb_ctx *ctx, const char *cache_dir, const lb_strv *modules,
+                     lb_python_info *pi);
+void lb_python_info_free(lb_python_info *pi);
+
+/* Why python chunk c cannot run here ("jax is not installed here",
+ * "python3 is not installed here"), or NULL when it can. Caller frees. */
+char *lb_python_not_run_reason(const lb_ctx *ctx, const lb_python_info *pi, const lb_chunk *c);
+
+/* "Python 3.11.2, numpy 1.24.2": the interpreter's version and those of
+ * c's required modules, for cache keys and captions. Appends to out. */
+void lb_python_versions(const lb_python_info *pi, const lb_chunk *c, lb_buf *out);
+
+/* Runs python chunk c (src: its assembled code) with ctx->python in a
+ * fresh folder, filling c->res like lb_engine_c. versions (from
+ * lb_python_versions) goes into the caption. */
+void lb_engine_python(const lb_ctx *ctx, lb_chapter *ch, lb_chunk *c, const char *src,
+                      const char *versions);
+
+/* twin=NAME: checks, before anything runs, that NAME is a c chunk of ch
+ * that runs. Returns 0, or -1 with *d set (an input error). */
+int lb_python_twin_plan(lb_chapter *ch, const lb_chunk *c, lb_diag *d);
+
+/* After python chunk py and its twin ran (or came from the cache or a
+ * recording): when both succeeded and their stdout differs, marks py
+ * failed with a diff and returns 1; else 0. */
+int lb_python_twin_compare(lb_chapter *ch, lb_chunk *py);
+
 /* Makes a fresh private directory under ctx->tmp_root; returns its path
  * (caller frees) or NULL with errno set. */
 char *lb_make_workdir(const lb_ctx *ctx);

@@ -488,6 +488,23 @@ static int set_requires(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
     return 0;
 }
 
+/* Only the name's form is checked here; that it names a c chunk of the
+ * same chapter is checked when the book is planned. */
+static int set_twin(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
+{
+    const char *s = kv->value;
+    int ok = *s != '\0';
+    for (; *s && ok; s++)
+        ok = (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+             *s == '-' || *s == '_';
+    if (!ok)
+        return bad_value(kv, err, "expected the name of a c chunk of this chapter (letters, "
+                                  "digits, '-' and '_')");
+    free(o->twin);
+    o->twin = lb_xstrdup(kv->value);
+    return 0;
+}
+
 static const opt_def OPTS[] = {
     {"eval", E_C | E_PY, set_eval},
     {"echo", E_C | E_GP | E_PY, set_echo},
@@ -506,6 +523,7 @@ static const opt_def OPTS[] = {
     {"width", E_GP, set_width},
     {"height", E_GP, set_height},
     {"requires", E_PY, set_requires},
+    {"twin", E_PY, set_twin},
 };
 
 enum { NOPTS = sizeof OPTS / sizeof OPTS[0] };
@@ -606,5 +624,6 @@ void lb_opts_free(lb_opts *o)
     free(o->caption);
     free(o->width);
     free(o->height);
+    free(o->twin);
     memset(o, 0, sizeof *o);
 }

@@ -37,6 +37,7 @@ typedef struct {
     char *width;    /* gnuplot: a number (pixels) */
     char *height;
     lb_strv requires; /* python: modules */
+    char *twin;       /* python: the c chunk of the chapter whose stdout it must equal */
 } lb_opts;
 
 /* The engine for a fence language: "c", "gnuplot", "python" (when python

@@ -1,0 +1,525 @@
+/* The python engine: run a chunk with $PYTHON, after asking the
+ * interpreter which of the required modules it has. */
+#include "engine.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cache.h"
+#include "fsutil.h"
+#include "match.h"
+#include "spawn.h"
+
+extern char **environ;
+
+/* Prints what the chunks depend on, one fact a line; modules come from
+ * argv. Anything an imported module itself prints is ignored by the
+ * parser, which reads only lines starting with its own words. */
+static const char PROBE[] = "import sys, os, importlib\n"
+                            "w = sys.stdout.write\n"
+                            "w('litbook-python %s\\n' % sys.version.split()[0])\n"
+                            "w('executable %s\\n' % sys.executable)\n"
+                            "for p in sys.path:\n"
+                            "    if os.path.isabs(p) and os.path.isdir(p):\n"
+                            "        w('path %s\\n' % p)\n"
+                            "for m in sys.argv[1:]:\n"
+                            "    try:\n"
+                            "        mod = importlib.import_module(m)\n"
+                            "    except BaseException as e:\n"
+                            "        msg = ('%s: %s' % (type(e).__name__, e)).replace('\\n', ' ')\n"
+                            "        w('missing %s %s\\n' % (m, msg))\n"
+                            "        continue\n"
+                            "    v = getattr(mod, '__version__', None)\n"
+                            "    if not isinstance(v, str):\n"
+                            "        try:\n"
+                            "            from importlib import metadata\n"
+                            "            v = metadata.version(m.split('.')[0])\n"
+                            "        except Exception:\n"
+                            "            v = 'unknown'\n"
+                            "    w('module %s %s\\n' % (m, v))\n";
+
+void lb_python_info_free(lb_python_info *pi)
+{
+    free(pi->id);
+    free(pi->broken);
+    free(pi->version);
+    free(pi->executable);
+    lb_strv_free(&pi->names);
+    lb_strv_free(&pi->versions);
+    lb_strv_free(&pi->errors);
+    memset(pi, 0, sizeof *pi);
+}
+
+static long long mtime_ns(const struct stat *st)
+{
+    return (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+}
+
+/* "stamp SIZE MTIME PATH": what must not change for a remembered probe to
+ * hold. A path that does not exist is stamped as "-1 -1". */
+static void put_stamp(lb_buf *b, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0)
+        lb_buf_printf(b, "stamp %lld %lld %s\n", (long long)st.st_size, mtime_ns(&st), path);
+    else
+        lb_buf_printf(b, "stamp -1 -1 %s\n", path);
+}
+
+static int stamp_holds(const char *rec)
+{
+    long long size, mtime;
+    int used = 0;
+    if (sscanf(rec, "%lld %lld %n", &size, &mtime, &used) != 2 || used == 0)
+        return 0;
+    struct stat st;
+    if (stat(rec + used, &st) < 0)
+        return size == -1;
+    return st.st_size == size && mtime_ns(&st) == mtime;
+}
+
+/* Applies one line of a probe's answer to pi. Returns 0, or -1 when a
+ * stamp no longer holds. */
+static int probe_line(lb_python_info *pi, char *line)
+{
+    char *sp = strchr(line, ' ');
+    if (!sp)
+        return 0;
+    *sp = '\0';
+    char *v = sp + 1;
+    if (strcmp(line, "stamp") == 0)
+        return stamp_holds(v) ? 0 : -1;
+    if (strcmp(line, "litbook-python") == 0) {
+        free(pi->version);
+        pi->version = lb_xstrdup(v);
+    } else if (strcmp(line, "executable") == 0) {
+        free(pi->executable);
+        pi->executable = lb_xstrdup(v);
+    } else if (strcmp(line, "module") == 0 || strcmp(line, "missing") == 0) {
+        char *sp2 = strchr(v, ' ');
+        if (!sp2)
+            return 0;
+        *sp2 = '\0';
+        int ok = line[1] == 'o';
+        lb_strv_push(&pi->names, v);
+        lb_strv_push(&pi->versions, ok ? sp2 + 1 : "");
+        lb_strv_push(&pi->errors, ok ? "" : sp2 + 1);
+    }
+    return 0;
+}
+
+/* Fills pi from a probe's answer (with or without stamps). Returns 0, or
+ * -1 when it is not a complete answer or a stamp changed. */
+static int parse_probe(lb_python_info *pi, const char *text)
+{
+    char *copy = lb_xstrdup(text);
+    int rc = 0;
+    for (char *line = copy; line && *line && rc == 0;) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        rc = probe_line(pi, line);
+        line = nl ? nl + 1 : NULL;
+    }
+    free(copy);
+    return rc == 0 && pi->version ? 0 : -1;
+}
+
+static void probe_key(const lb_ctx *ctx, const char *id, const lb_strv *modules, char key[33])
+{
+    lb_hash h;
+    lb_hash_init(&h);
+    lb_hash_str(&h, "litbook python probe 1");
+    lb_hash_str(&h, ctx->python);
+    lb_hash_str(&h, id);
+    /* These change what imports without touching any file we stamp. */
+    static const char *const env[] = {"PYTHONPATH",    "PYTHONHOME",  "PYTHONNOUSERSITE",
+                                      "PYENV_VERSION", "VIRTUAL_ENV", NULL};
+    for (size_t i = 0; env[i]; i++)
+        lb_hash_str(&h, getenv(env[i]));
+    for (size_t i = 0; i < modules->n; i++)
+        lb_hash_str(&h, modules->v[i]);
+    lb_hash_hex(&h, key);
+}
+
+/* "exit status 127: pyenv: python3: command not found": why the probe
+ * failed, for the not-run reason. */
+static void describe_probe_failure(const lb_spawn_result *r, lb_buf *out)
+{
+    lb_spawn_describe(r, 60, out);
+    const char *err = lb_buf_str(&r->err);
+    size_t n = strcspn(err, "\n");
+    if (n)
+        lb_buf_printf(out, ": %.*s", (int)(n > 200 ? 200 : n), err);
+}
+
+/* Runs the probe; on success appends its answer and the stamps to memo. */
+static void run_probe(const lb_ctx *ctx, const lb_strv *modules, lb_python_info *pi, lb_buf *memo)
+{
+    lb_strv argv = {0};
+    lb_strv_push(&argv, ctx->python);
+    lb_strv_push(&argv, "-c");
+    lb_strv_push(&argv, PROBE);
+    for (size_t i = 0; i < modules->n; i++)
+        lb_strv_push(&argv, modules->v[i]);
+    char *dir = lb_make_workdir(ctx); /* sys.path[0] as a chunk's would be */
+    lb_spawn_req req = {0};
+    req.argv = argv.v;
+    req.cwd = dir;
+    req.timeout_s = 60; /* importing a large package cold takes seconds */
+    req.cancel = ctx->cancel;
+    lb_spawn_result r = {0};
+    int rc = lb_spawn_run(&req, &r);
+    if (rc == 0 && r.exited && r.exit_code == 0 && parse_probe(pi, lb_buf_str(&r.out)) == 0) {
+        lb_buf_puts(memo, lb_buf_str(&r.out));
+        put_stamp(memo, pi->executable ? pi->executable : ctx->python);
+        const char *p = lb_buf_str(&r.out);
+        while ((p = strstr(p, "\npath ")) != NULL) {
+            p += 6;
+            size_t n = strcspn(p, "\n");
+            char *path = lb_xstrndup(p, n);
+            put_stamp(memo, path);
+            free(path);
+        }
+    } else {
+        lb_buf why = LB_BUF_INIT;
+        if (rc != 0)
+            lb_buf_printf(&why, "cannot start: %s", strerror(r.exec_errno));
+        else
+            describe_probe_failure(&r, &why);
+        free(pi->broken);
+        pi->broken = lb_buf_detach(&why);
+    }
+    lb_spawn_result_free(&r);
+    if (dir) {
+        lb_remove_tree(dir);
+        free(dir);
+    }
+    lb_strv_free(&argv);
+}
+
+void lb_python_probe(const lb_ctx *ctx, const char *cache_dir, const lb_strv *modules,
+                     lb_python_info *pi)
+{
+    memset(pi, 0, sizeof *pi);
+    pi->id = lb_tool_identity(cache_dir, ctx->python);
+    if (!pi->id)
+        return;
+    char key[33];
+    probe_key(ctx, pi->id, modules, key);
+    lb_buf path = LB_BUF_INIT, memo = LB_BUF_INIT;
+    lb_buf_printf(&path, "%s/python-%s", cache_dir, key);
+    if (lb_read_file(path.ptr, &memo) == 0 && parse_probe(pi, lb_buf_str(&memo)) == 0) {
+        lb_buf_free(&memo);
+        lb_buf_free(&path);
+        return;
+    }
+    char *id = pi->id;
+    pi->id = NULL;
+    lb_python_info_free(pi); /* a half-read or outdated memo */
+    pi->id = id;
+    lb_buf_reset(&memo);
+    run_probe(ctx, modules, pi, &memo);
+    if (memo.len && lb_mkdirs(cache_dir) == 0)
+        lb_write_file_atomic(path.ptr, memo.ptr, memo.len);
+    lb_buf_free(&memo);
+    lb_buf_free(&path);
+}
+
+static int find_module(const lb_python_info *pi, const char *name)
+{
+    for (size_t i = 0; i < pi->names.n; i++)
+        if (strcmp(pi->names.v[i], name) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Whether err says that the module itself (not one it imports) is absent. */
+static int absent(const char *name, const char *err)
+{
+    const char *pre = "ModuleNotFoundError: No module named '";
+    size_t n = strlen(pre);
+    if (strncmp(err, pre, n) != 0)
+        return 0;
+    const char *missing = err + n;
+    size_t len = strcspn(missing, "'");
+    /* "jax.numpy" is absent when "jax" is */
+    return strncmp(name, missing, len) == 0 && (name[len] == '\0' || name[len] == '.');
+}
+
+static void join_names(const lb_strv *names, lb_buf *out)
+{
+    for (size_t i = 0; i < names->n; i++) {
+        if (i)
+            lb_buf_puts(out, i + 1 == names->n ? " and " : ", ");
+        lb_buf_puts(out, names->v[i]);
+    }
+}
+
+char *lb_python_not_run_reason(const lb_ctx *ctx, const lb_python_info *pi, const lb_chunk *c)
+{
+    lb_buf b = LB_BUF_INIT;
+    int plain = strcmp(ctx->python, "python3") == 0;
+    if (!pi->id) {
+        if (plain)
+            lb_buf_puts(&b, "python3 is not installed here");
+        else
+            lb_buf_printf(&b, "the Python interpreter %s (from $PYTHON) is not installed here",
+                          ctx->python);
+        return lb_buf_detach(&b);
+    }
+    if (pi->broken) {
+        lb_buf_printf(&b, "%s does not run here (%s)", ctx->python, pi->broken);
+        return lb_buf_detach(&b);
+    }
+    lb_strv gone = {0};
+    const char *broken_name = NULL, *broken_err = NULL;
+    for (size_t i = 0; i < c->opts.requires.n; i++) {
+        const char *name = c->opts.requires.v[i];
+        int k = find_module(pi, name);
+        const char *err = k < 0 ? "not probed" : pi->errors.v[k];
+        if (!*err)
+            continue;
+        if (absent(name, err) || k < 0)
+            lb_strv_push(&gone, name);
+        else if (!broken_name) {
+            broken_name = name;
+            broken_err = err;
+        }
+    }
+    if (gone.n) {
+        join_names(&gone, &b);
+        lb_buf_puts(&b, gone.n == 1 ? " is not installed here" : " are not installed here");
+    } else if (broken_name) {
+        lb_buf_printf(&b, "%s does not import here (%s)", broken_name, broken_err);
+    }
+    lb_strv_free(&gone);
+    if (b.len == 0) {
+        lb_buf_free(&b);
+        return NULL;
+    }
+    return lb_buf_detach(&b);
+}
+
+void lb_python_versions(const lb_python_info *pi, const lb_chunk *c, lb_buf *out)
+{
+    lb_buf_printf(out, "Python %s", pi->version ? pi->version : "(unknown version)");
+    for (size_t i = 0; i < c->opts.requires.n; i++) {
+        int k = find_module(pi, c->opts.requires.v[i]);
+        lb_buf_printf(out, ", %s %s", c->opts.requires.v[i],
+                      k >= 0 && *pi->versions.v[k] ? pi->versions.v[k] : "(missing)");
+    }
+}
+
+static void fail(lb_chunk *c, const char *failure, const char *detail)
+{
+    c->res.status = LB_RES_FAILED;
+    free(c->res.failure);
+    c->res.failure = lb_xstrdup(failure);
+    if (detail) {
+        free(c->res.detail);
+        c->res.detail = lb_xstrdup(detail);
+    }
+}
+
+/* The inherited environment, with Python told to behave as it does on a
+ * terminal (unbuffered, so output printed before a fork is not written
+ * twice and the order of lines is the order of prints), to write UTF-8
+ * whatever the locale, and to leave no __pycache__ behind. */
+static void python_env(lb_strv *env)
+{
+    static const char *const ours[] = {"PYTHONUNBUFFERED=1", "PYTHONIOENCODING=utf-8",
+                                       "PYTHONDONTWRITEBYTECODE=1", NULL};
+    for (char **e = environ; *e; e++) {
+        int replaced = 0;
+        for (size_t i = 0; ours[i] && !replaced; i++) {
+            size_t n = strcspn(ours[i], "=") + 1;
+            replaced = strncmp(*e, ours[i], n) == 0;
+        }
+        if (!replaced)
+            lb_strv_push(env, *e);
+    }
+    for (size_t i = 0; ours[i]; i++)
+        lb_strv_push(env, ours[i]);
+}
+
+static int run_once(const lb_ctx *ctx, const lb_chunk *c, const char *dir, char *const *envp,
+                    lb_spawn_result *r)
+{
+    lb_strv argv = {0};
+    lb_strv_push(&argv, ctx->python);
+    lb_strv_push(&argv, "prog.py");
+    for (size_t i = 0; i < c->opts.args.n; i++)
+        lb_strv_push(&argv, c->opts.args.v[i]);
+    lb_spawn_req req = {0};
+    req.argv = argv.v;
+    req.envp = envp;
+    req.cwd = dir;
+    req.timeout_s = c->opts.timeout;
+    req.cancel = ctx->cancel;
+    if (c->opts.stdin_text) {
+        req.stdin_data = c->opts.stdin_text;
+        req.stdin_len = strlen(c->opts.stdin_text);
+    }
+    int rc = lb_spawn_run(&req, r);
+    lb_strv_free(&argv);
+    return rc;
+}
+
+static lb_run_stat stat_of(const lb_spawn_result *r)
+{
+    lb_run_stat s = {r->wall_s, r->user_s + r->sys_s, r->maxrss_kb};
+    return s;
+}
+
+/* Tracebacks name the scratch file; the reader wants the chapter. The
+ * program was padded so that its line numbers are the chapter's. */
+static char *chapter_paths(const char *text, const char *scratch, const char *chapter)
+{
+    lb_buf b = LB_BUF_INIT;
+    size_t n = strlen(scratch);
+    const char *p = text, *q;
+    while ((q = strstr(p, scratch)) != NULL) {
+        lb_buf_append(&b, p, (size_t)(q - p));
+        lb_buf_puts(&b, chapter);
+        p = q + n;
+    }
+    lb_buf_puts(&b, p);
+    return lb_buf_detach(&b);
+}
+
+static void keep_output(lb_chunk *c, lb_spawn_result *r, const char *scratch, const char *chapter)
+{
+    c->res.ran = 1;
+    c->res.out_len = r->out.len;
+    c->res.out = lb_buf_detach(&r->out);
+    c->res.out_dropped = r->out_dropped;
+    c->res.err = chapter_paths(lb_buf_str(&r->err), scratch, chapter);
+    c->res.err_len = strlen(c->res.err);
+    c->res.err_dropped = r->err_dropped;
+    c->res.exit_code = r->exited ? r->exit_code : -1;
+    c->res.first = stat_of(r);
+}
+
+static void run_program(const lb_ctx *ctx, const lb_chapter *ch, lb_chunk *c, const char *dir)
+{
+    lb_strv env = {0};
+    python_env(&env);
+    lb_buf scratch = LB_BUF_INIT;
+    lb_buf_printf(&scratch, "%s/prog.py", dir);
+    lb_spawn_result r = {0};
+    if (run_once(ctx, c, dir, env.v, &r) != 0) {
+        lb_buf m = LB_BUF_INIT;
+        lb_buf_printf(&m, "cannot run the Python interpreter '%s': %s (set PYTHON)", ctx->python,
+                      strerror(r.exec_errno));
+        fail(c, m.ptr, NULL);
+        lb_buf_free(&m);
+    } else {
+        keep_output(c, &r, scratch.ptr, ch->path);
+        if (!r.exited) {
+            lb_buf m = LB_BUF_INIT;
+            lb_spawn_describe(&r, c->opts.timeout, &m);
+            c->res.failure = lb_buf_detach(&m);
+            c->res.status = LB_RES_FAILED;
+        } else {
+            c->res.status = LB_RES_OK; /* checked against expectations later */
+        }
+    }
+    lb_spawn_result_free(&r);
+    if (c->res.status == LB_RES_OK && c->opts.repeat > 0) {
+        c->res.runs = lb_xcalloc((size_t)c->opts.repeat, sizeof *c->res.runs);
+        for (int i = 0; i < c->opts.repeat && !(ctx->cancel && *ctx->cancel); i++) {
+            lb_spawn_result rr = {0};
+            if (run_once(ctx, c, dir, env.v, &rr) == 0 && rr.exited)
+                c->res.runs[c->res.nruns++] = stat_of(&rr);
+            lb_spawn_result_free(&rr);
+        }
+    }
+    lb_buf_free(&scratch);
+    lb_strv_free(&env);
+}
+
+void lb_engine_python(const lb_ctx *ctx, lb_chapter *ch, lb_chunk *c, const char *src,
+                      const char *versions)
+{
+    lb_result_free(&c->res);
+    lb_buf cmd = LB_BUF_INIT;
+    lb_buf_printf(&cmd, "%s prog.py", ctx->python);
+    for (size_t i = 0; i < c->opts.args.n; i++)
+        lb_buf_printf(&cmd, " %s", c->opts.args.v[i]);
+    if (versions && *versions)
+        lb_buf_printf(&cmd, "  # %s", versions);
+    c->res.command = lb_buf_detach(&cmd);
+    char *dir = lb_make_workdir(ctx);
+    if (!dir) {
+        lb_buf m = LB_BUF_INIT;
+        lb_buf_printf(&m, "cannot make a working directory under %s: %s", ctx->tmp_root,
+                      strerror(errno));
+        fail(c, m.ptr, NULL);
+        lb_buf_free(&m);
+        return;
+    }
+    /* Blank lines first, so a traceback's line numbers are the chapter's. */
+    lb_buf prog = LB_BUF_INIT;
+    for (int i = 1; i < c->code_line; i++)
+        lb_buf_putc(&prog, '\n');
+    lb_buf_puts(&prog, src);
+    lb_buf path = LB_BUF_INIT;
+    lb_buf_printf(&path, "%s/prog.py", dir);
+    if (lb_write_file_atomic(path.ptr, prog.ptr ? prog.ptr : "", prog.len) < 0)
+        fail(c, "cannot write the program's source", strerror(errno));
+    else
+        run_program(ctx, ch, c, dir);
+    lb_buf_free(&path);
+    lb_buf_free(&prog);
+    lb_remove_tree(dir);
+    free(dir);
+}
+
+int lb_python_twin_plan(lb_chapter *ch, const lb_chunk *c, lb_diag *d)
+{
+    const char *name = c->opts.twin;
+    if (!name)
+        return 0;
+    const lb_chunk *t = lb_chapter_find(ch, name);
+    const char *why = !t                              ? "there is no chunk of that name"
+                      : t->opts.engine != LB_ENGINE_C ? "it is not a c chunk"
+                      : t->opts.eval != LB_EVAL_RUN   ? "it does not run (eval is not true)"
+                                                      : NULL;
+    if (!why)
+        return 0;
+    lb_diag_set(d, LB_ERROR, ch->path, c->line, c->col > 0 ? c->col : 1,
+                "twin=%s: %s in this chapter (twin names the c chunk whose output this "
+                "python chunk must print too)",
+                name, why);
+    return -1;
+}
+
+int lb_python_twin_compare(lb_chapter *ch, lb_chunk *py)
+{
+    const lb_chunk *t = py->opts.twin ? lb_chapter_find(ch, py->opts.twin) : NULL;
+    if (!t || py->res.status != LB_RES_OK || !py->res.ran || t->res.status != LB_RES_OK ||
+        !t->res.ran)
+        return 0;
+    const char *a = t->res.out ? t->res.out : "", *b = py->res.out ? py->res.out : "";
+    if (t->res.out_len == py->res.out_len && memcmp(a, b, t->res.out_len) == 0)
+        return 0;
+    lb_buf la = LB_BUF_INIT, lbl = LB_BUF_INIT, diff = LB_BUF_INIT;
+    lb_buf_printf(&la, "c chunk '%s' (the twin)", t->info.name);
+    lb_buf_printf(&lbl, "python chunk '%s'", py->info.name ? py->info.name : py->anchor);
+    lb_match_diff(a, t->res.out_len, b, py->res.out_len, la.ptr, lbl.ptr, &diff);
+    if (diff.len == 0) /* equal but for the final newline, which lb_match ignores */
+        lb_buf_puts(&diff, "(they differ only in the newline at the end)\n");
+    lb_buf m = LB_BUF_INIT;
+    lb_buf_printf(&m, "prints something other than its C twin '%s'", t->info.name);
+    fail(py, m.ptr, diff.ptr);
+    py->res.verified = 0;
+    lb_buf_free(&m);
+    lb_buf_free(&la);
+    lb_buf_free(&lbl);
+    lb_buf_free(&diff);
+    return 1;
+}
