@@ -42,11 +42,16 @@ all: book
 
 tool: $(LITBOOK)
 
+# The book's NumPy chunks need a Python that has NumPy: Debian's
+# /usr/bin/python3 (make deps installs python3-numpy), not whichever python3
+# comes first on PATH (a pyenv or venv one may lack it). PYTHON=... overrides.
+PYTHON ?= $(firstword $(wildcard /usr/bin/python3) python3)
+
 book: $(LITBOOK)
-	$(LITBOOK) build
+	PYTHON='$(PYTHON)' $(LITBOOK) build
 
 publish: $(LITBOOK)
-	$(LITBOOK) publish
+	PYTHON='$(PYTHON)' $(LITBOOK) publish
 
 deps:
 	apt-get update -qq
