@@ -78,8 +78,10 @@ void lb_engine_python(const lb_ctx *ctx, lb_chapter *ch, lb_chunk *c, const char
 int lb_python_twin_plan(lb_chapter *ch, const lb_chunk *c, lb_diag *d);
 
 /* After python chunk py and its twin ran (or came from the cache or a
- * recording): when both succeeded and their stdout differs, marks py
- * failed with a diff and returns 1; else 0. */
+ * recording): when both succeeded and py's stdout is not, line for line,
+ * a contiguous run of the twin's stdout (the C version may print lines
+ * of its own around it), marks py failed with a diff and returns 1;
+ * else 0. */
 int lb_python_twin_compare(lb_chapter *ch, lb_chunk *py);
 
 /* Makes a fresh private directory under ctx->tmp_root; returns its path
