@@ -405,15 +405,18 @@ void lb_render_chapter(lb_book *book, size_t i, lb_buf *out)
     const char *body = lb_book_body(book, i, &toc);
     page_head(out, book, ch->title);
     sidebar(out, book, ch);
-    lb_buf_puts(out, "<main>\n");
+    lb_buf_puts(out, "<main>\n<article class=\"chapter\">\n");
+    /* The chapter's contents go right under its title. */
+    const char *h1 = strstr(body, "</h1>\n");
+    size_t head = h1 ? (size_t)(h1 - body) + 6 : 0;
+    lb_buf_append(out, body, head);
     if (*toc) {
         lb_buf_puts(out, "<nav class=\"page-toc\" aria-label=\"On this page\">"
                          "<div class=\"page-toc-title\">On this page</div><ol>\n");
         lb_buf_puts(out, toc);
         lb_buf_puts(out, "</ol></nav>\n");
     }
-    lb_buf_puts(out, "<article class=\"chapter\">\n");
-    lb_buf_puts(out, body);
+    lb_buf_puts(out, body + head);
     lb_buf_puts(out, "</article>\n");
     pager(out, book, i);
     lb_buf_puts(out, "</main>\n</body>\n</html>\n");

@@ -54,9 +54,15 @@ static void put_duration(lb_buf *b, double s)
 static void render_stream(lb_buf *b, const char *cls, const char *title, const char *s, size_t n,
                           size_t dropped)
 {
-    lb_buf_printf(b, "<div class=\"%s\"><div class=\"stream-label\">%s</div><pre>", cls, title);
-    lb_buf_put_html(b, s, n);
-    lb_buf_puts(b, "</pre>");
+    lb_buf_printf(b, "<div class=\"%s\"><div class=\"stream-label\">%s</div>", cls, title);
+    if (n) {
+        lb_buf_puts(b, "<pre>");
+        lb_buf_put_html(b, s, n);
+        lb_buf_puts(b, "</pre>");
+    } else {
+        /* An empty <pre> is dropped by some parsers; say it instead. */
+        lb_buf_puts(b, "<p class=\"no-output\">(no output)</p>");
+    }
     if (dropped)
         lb_buf_printf(b, "<p class=\"cut\">%zu more bytes were cut from this stream.</p>", dropped);
     lb_buf_puts(b, "</div>\n");
@@ -258,8 +264,19 @@ void lb_put_num_aligned(const char *text, int frac_width, lb_buf *out)
 {
     put_html(out, text);
     int w = lb_num_frac_width(text);
-    for (int i = w < 0 ? frac_width : w; i < frac_width; i++)
-        lb_buf_puts(out, "\xE2\x80\x87"); /* U+2007 FIGURE SPACE */
+    if (w < 0 || w >= frac_width)
+        return;
+    /* Where the text has no decimal point, the first pad stands for one:
+     * U+2008 PUNCTUATION SPACE is as wide as a period. */
+    int point = 0;
+    for (const char *p = text; *p && !point; p++)
+        point = *p == '.' && isdigit((unsigned char)p[1]);
+    if (!point) {
+        lb_buf_puts(out, "\xE2\x80\x88");
+        w++;
+    }
+    for (; w < frac_width; w++)
+        lb_buf_puts(out, "\xE2\x80\x87"); /* U+2007 FIGURE SPACE: a digit's width */
 }
 
 static void render_figure(lb_buf *b, const lb_chunk *c)

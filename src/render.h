@@ -38,10 +38,11 @@ void lb_put_svg(const char *svg, lb_buf *out);
  * on ("12.5 ms" -> 5, "3 ms" -> 3, "7" -> 0); -1 when text is not a
  * number, optionally followed by a short unit. */
 int lb_num_frac_width(const char *text);
-/* Appends the number text (plain, escaped here) padded on the right with
- * figure spaces (U+2007, as wide as a digit) to frac_width, the widest
- * fraction of its column, so numbers right-aligned in one column line up
- * on the decimal point. */
+/* Appends the number text (plain, escaped here) padded on the right to
+ * frac_width, the widest fraction of its column, with a punctuation space
+ * (U+2008) for a missing decimal point and figure spaces (U+2007, as wide
+ * as a digit in tabular figures) for digits, so numbers right-aligned in
+ * one column line up on the decimal point. */
 void lb_put_num_aligned(const char *text, int frac_width, lb_buf *out);
 /* Makes an HTML id from heading text ("Shared memory, in C" ->
  * "shared-memory-in-c"). Appends to out. */
