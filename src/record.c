@@ -323,6 +323,7 @@ void lb_record_apply(const char *path, const char *source_hash, const char *reas
         lb_buf_free(&why);
     } else {
         *res = rec;
+        res->cached = 1; /* a stored result: the summary must not say it ran */
         lb_buf label = LB_BUF_INIT;
         lb_record_label(&m, &label);
         res->recorded = lb_buf_detach(&label);

@@ -73,7 +73,8 @@ void lb_record_label(const lb_record_meta *m, lb_buf *out);
 
 /* For a chunk that cannot run here (reason: "jax is not installed here"):
  * fills *res from the recording at path when it exists and its source hash
- * is source_hash (status OK, ran, res->recorded set to the label); else
+ * is source_hash (status OK, ran, cached: it did not run in this build,
+ * res->recorded set to the label); else
  * res is LB_RES_NOT_RUN with not_run_reason saying why, and naming a stale
  * or unreadable recording. res is freed first. */
 void lb_record_apply(const char *path, const char *source_hash, const char *reason, lb_result *res);
