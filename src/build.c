@@ -643,6 +643,7 @@ static int prepare_out(build *b, lb_diag *d)
     }
     /* We hold the lock: whatever a killed build left is stale. */
     lb_remove_tree(b->ctx.tmp_root);
+    lb_sweep_tmp_files(b->o->out_dir);
     lb_mkdirs(b->ctx.include_dir);
     lb_buf h = LB_BUF_INIT;
     lb_buf_printf(&h, "%s/litbook.h", b->ctx.include_dir);
@@ -749,6 +750,8 @@ static int run_build(build *b, lb_diag *d, double t0)
 {
     lb_job *jobs = NULL;
     if (set_paths(b, d) < 0 || load_book(b, d) < 0 || plan(b, &jobs, d) < 0) {
+        for (size_t i = 0; jobs && i < b->njobs; i++)
+            free(jobs[i].deps);
         free(jobs);
         return LB_EXIT_INPUT;
     }

@@ -129,3 +129,18 @@ int lb_remove_tree(const char *path)
         return errno == ENOENT ? 0 : -1;
     return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
+
+static int sweep_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    size_t n = strlen(path);
+    if (flag == FTW_F && n > 4 && strcmp(path + n - 4, ".tmp") == 0)
+        unlink(path);
+    return 0;
+}
+
+void lb_sweep_tmp_files(const char *dir)
+{
+    nftw(dir, sweep_one, 16, FTW_PHYS);
+}

@@ -19,6 +19,10 @@ int lb_write_file_atomic(const char *path, const char *data, size_t len);
 int lb_write_file_if_changed(const char *path, const char *data, size_t len);
 /* mkdir -p. Returns 0 or -1 with errno set. */
 int lb_mkdirs(const char *path);
+/* Removes the temporary files lb_write_file_atomic left under dir when a
+ * process was killed between write and rename (names ending ".tmp").
+ * Call only while no other writer can be running (under the build lock). */
+void lb_sweep_tmp_files(const char *dir);
 /* rm -rf of a directory tree we created. Returns 0 or -1. */
 int lb_remove_tree(const char *path);
 
