@@ -403,7 +403,8 @@ static void python_not_run(build *b, chunk_job *j)
     lb_record_source_hash(j->c, j->src, hash);
     lb_record_apply(path.ptr, hash, j->not_run, &j->c->res);
     lb_buf_free(&path);
-    lb_progress_done(&b->progress, j->c, 1);
+    if (j->wanted || j->needed)
+        lb_progress_done(&b->progress, j->c, 1);
 }
 
 /* --record: a python chunk that ran here and did what its chapter says is
@@ -463,7 +464,8 @@ static void run_chunk_job(void *arg)
     if (python && j->not_run) {
         python_not_run(b, j);
     } else if (!force && lb_cache_load(b->cache_dir, j->key, &c->res)) {
-        lb_progress_done(&b->progress, c, 1);
+        if (j->wanted || j->needed)
+            lb_progress_done(&b->progress, c, 1);
     } else if (j->wanted || j->needed) {
         lb_progress_start(&b->progress, c);
         lb_strv deps = {0};
@@ -775,7 +777,10 @@ static int run_build(build *b, lb_diag *d, double t0)
     plan_python(b);
     for (size_t i = 0; i < b->njobs; i++)
         jobs[i].run = run_chunk_job;
-    lb_progress_init(&b->progress, (int)b->njobs, b->o->quiet, b->o->verbose);
+    int counted = 0; /* the steps this build reports: those it was asked for */
+    for (size_t i = 0; i < b->njobs; i++)
+        counted += b->jobs[i].wanted || b->jobs[i].needed;
+    lb_progress_init(&b->progress, counted, b->o->quiet, b->o->verbose);
     int jn = b->o->jobs > 0 ? b->o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
     lb_sched_run(jobs, b->njobs, jn, &b->stop);
     lb_progress_finish_line(&b->progress);
