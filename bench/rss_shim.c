@@ -6,7 +6,10 @@
  * the process *or any waited-for descendant*, so a cold build would report
  * cc1's memory, not litbook's. Polling /proc/PID/status from outside misses
  * whatever happens after the last poll, and a zombie has no VmHWM left to
- * read. From inside, at exit, getrusage(RUSAGE_SELF) is exact. */
+ * read. From inside, at exit, VmHWM in /proc/self/status is exact: it is the
+ * high-water mark of this program's own address space. (getrusage's
+ * ru_maxrss is not: Linux carries it across execve, so it reports the
+ * RSS of the Python harness that forked litbook, if that was larger.) */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
