@@ -381,8 +381,16 @@ static int data_failed(build *b, chunk_job *j)
         if (p->res.status == LB_RES_OK)
             continue;
         lb_result_free(&j->c->res);
-        j->c->res.status = LB_RES_FAILED;
         lb_buf m = LB_BUF_INIT;
+        /* Data that could not be made here (no NumPy, say) makes a chart
+         * that is not drawn here either: shown as such, not a failure. */
+        if (p->res.status == LB_RES_NOT_RUN) {
+            j->c->res.status = LB_RES_NOT_RUN;
+            lb_buf_printf(&m, "its data comes from %s, which was not run here", p->label);
+            j->c->res.not_run_reason = lb_buf_detach(&m);
+            return 1;
+        }
+        j->c->res.status = LB_RES_FAILED;
         lb_buf_printf(&m, "not drawn: %s, which makes its data, did not run successfully",
                       p->label);
         j->c->res.failure = lb_buf_detach(&m);
