@@ -82,9 +82,9 @@ static char *make_slug(const char *path)
 /* Where the info string starts on the fence line, and the raw info text.
  * The fence begins at or after column col (1-based). */
 typedef struct {
-    char *info;    /* raw, trimmed; owned by the caller */
-    int info_col;  /* 1-based column of its first byte */
-    char *prefix;  /* text before the fence (container markers) */
+    char *info;   /* raw, trimmed; owned by the caller */
+    int info_col; /* 1-based column of its first byte */
+    char *prefix; /* text before the fence (container markers) */
 } fence_info;
 
 static void read_fence(const char *line, size_t len, int col, fence_info *fi)
@@ -143,7 +143,8 @@ static int is_fenced(const lb_buf *src, const line_index *li, cmark_node *n)
 {
     size_t len;
     const char *s = get_line(src, li, cmark_node_get_start_line(n), &len);
-    size_t i = (size_t)(cmark_node_get_start_column(n) > 0 ? cmark_node_get_start_column(n) - 1 : 0);
+    size_t i =
+        (size_t)(cmark_node_get_start_column(n) > 0 ? cmark_node_get_start_column(n) - 1 : 0);
     while (i < len && s[i] == ' ')
         i++;
     return i + 3 <= len && (strncmp(s + i, "```", 3) == 0 || strncmp(s + i, "~~~", 3) == 0);
@@ -161,7 +162,56 @@ static void add_output_block(lb_chunk *c, const lb_buf *src, const line_index *l
     c->expected = lb_xstrdup(cmark_node_get_literal(next) ? cmark_node_get_literal(next) : "");
 }
 
-static int load_chunk(lb_chapter *ch, cmark_node *n, const line_index *li, lb_diag *d)
+/* Chunk names seen so far, hashed, so that checking for duplicates stays
+ * linear in the number of chunks (a chapter may hold thousands). Open
+ * addressing; slots hold chunk index + 1, 0 when empty. */
+typedef struct {
+    size_t *slot;
+    size_t cap, n; /* cap is a power of two, kept at least twice n */
+} name_table;
+
+static size_t name_hash(const char *s)
+{
+    size_t h = 1469598103934665603u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+static void name_grow(name_table *t, const lb_chapter *ch)
+{
+    size_t *old = t->slot, oldcap = t->cap;
+    t->cap = oldcap ? oldcap * 2 : 64;
+    t->slot = lb_xcalloc(t->cap, sizeof *t->slot);
+    for (size_t i = 0; i < oldcap; i++) {
+        if (!old[i])
+            continue;
+        size_t k = name_hash(ch->chunks[old[i] - 1].info.name) & (t->cap - 1);
+        while (t->slot[k])
+            k = (k + 1) & (t->cap - 1);
+        t->slot[k] = old[i];
+    }
+    free(old);
+}
+
+/* Adds chunk idx's name; returns idx, or the index of the chunk that
+ * already has that name. */
+static size_t name_add(name_table *t, const lb_chapter *ch, size_t idx)
+{
+    if (2 * (t->n + 1) > t->cap)
+        name_grow(t, ch);
+    const char *name = ch->chunks[idx].info.name;
+    size_t k = name_hash(name) & (t->cap - 1);
+    for (; t->slot[k]; k = (k + 1) & (t->cap - 1))
+        if (strcmp(ch->chunks[t->slot[k] - 1].info.name, name) == 0)
+            return t->slot[k] - 1;
+    t->slot[k] = idx + 1;
+    t->n++;
+    return idx;
+}
+
+static int load_chunk(lb_chapter *ch, cmark_node *n, const line_index *li, name_table *names,
+                      lb_diag *d)
 {
     lb_chunk *c = &ch->chunks[ch->nchunks];
     memset(c, 0, sizeof *c);
@@ -191,14 +241,13 @@ static int load_chunk(lb_chapter *ch, cmark_node *n, const line_index *li, lb_di
         return -1;
     }
     if (c->info.name) {
-        for (size_t i = 0; i < c->index; i++) {
-            if (ch->chunks[i].info.name && strcmp(ch->chunks[i].info.name, c->info.name) == 0) {
-                lb_diag_set(d, LB_ERROR, ch->path, c->line, fi.info_col + c->info.name_col - 1,
-                            "duplicate chunk name '%s' (first used at line %d); names must be "
-                            "unique within a chapter",
-                            c->info.name, ch->chunks[i].line);
-                return -1;
-            }
+        size_t first = name_add(names, ch, c->index);
+        if (first != c->index) {
+            lb_diag_set(d, LB_ERROR, ch->path, c->line, fi.info_col + c->info.name_col - 1,
+                        "duplicate chunk name '%s' (first used at line %d); names must be "
+                        "unique within a chapter",
+                        c->info.name, ch->chunks[first].line);
+            return -1;
         }
     }
     lb_buf b = LB_BUF_INIT;
@@ -225,6 +274,7 @@ static int load_chunks(lb_chapter *ch, const line_index *li, lb_diag *d)
     cmark_event_type ev;
     cmark_node *claimed = NULL; /* the output block of the previous chunk */
     int rc = 0;
+    name_table names = {NULL, 0, 0};
     while (rc == 0 && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         cmark_node *n = cmark_iter_get_node(it);
         if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_CODE_BLOCK)
@@ -235,11 +285,12 @@ static int load_chunks(lb_chapter *ch, const line_index *li, lb_diag *d)
             cap = cap ? cap * 2 : 16;
             ch->chunks = lb_xrealloc(ch->chunks, cap * sizeof *ch->chunks);
         }
-        rc = load_chunk(ch, n, li, d);
+        rc = load_chunk(ch, n, li, &names, d);
         if (ch->nchunks > 0)
             claimed = ch->chunks[ch->nchunks - 1].out_node;
     }
     cmark_iter_free(it);
+    free(names.slot);
     return rc;
 }
 

@@ -9,6 +9,7 @@
 
 #include "fsutil.h"
 #include "match.h"
+#include "sandbox.h"
 #include "spawn.h"
 
 extern char **environ;
@@ -253,7 +254,7 @@ static int run_once(const lb_chunk *c, const char *dir, char *const *envp,
     req.argv = argv.v;
     req.envp = envp;
     req.cwd = dir;
-    req.timeout_s = c->opts.timeout;
+    lb_sandbox_apply(&c->opts, &req);
     req.cancel = cancel;
     if (c->opts.stdin_text) {
         req.stdin_data = c->opts.stdin_text;
@@ -287,6 +288,13 @@ static void describe_end(const lb_spawn_result *r, double timeout_s, lb_chunk *c
 {
     lb_buf m = LB_BUF_INIT;
     lb_spawn_describe(r, timeout_s, &m);
+    size_t before = m.len;
+    lb_buf_puts(&m, ": ");
+    lb_sandbox_explain(&c->opts, r, &m);
+    if (m.len == before + 2) { /* no limit explains it */
+        m.len = before;
+        m.ptr[before] = '\0';
+    }
     c->res.failure = lb_buf_detach(&m);
 }
 

@@ -349,11 +349,28 @@ static int is_inflight(pid_t pid)
     return 0;
 }
 
+typedef struct {
+    pid_t *v;
+    size_t n, cap;
+} pid_set;
+
+static void pid_add(pid_set *s, pid_t pid)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i] == pid)
+            return;
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 32;
+        s->v = lb_xrealloc(s->v, s->cap * sizeof *s->v);
+    }
+    s->v[s->n++] = pid;
+}
+
 /* One pass without cgroups: SIGKILL to the descendants of root (through
  * parent links, so setsid does not hide them) and to our own children that
- * no spawn is waiting for (orphans re-parented to us). Returns how many
- * live ones it found. Caller holds fork_lock. */
-static int kill_tree_pass(pid_t root)
+ * no spawn is waiting for (orphans re-parented to us), each added to
+ * victims. Returns how many live ones it found. Caller holds fork_lock. */
+static int kill_tree_pass(pid_t root, pid_set *victims)
 {
     size_t n;
     proc_info *v = scan_procs(&n);
@@ -374,6 +391,7 @@ static int kill_tree_pass(pid_t root)
         if (!mark[i] || v[i].pid == root || v[i].state == 'Z')
             continue;
         kill(v[i].pid, SIGKILL);
+        pid_add(victims, v[i].pid);
         live++;
     }
     free(mark);
@@ -381,76 +399,98 @@ static int kill_tree_pass(pid_t root)
     return live;
 }
 
-/* Reaps our exited children that no spawn waits for. Returns how many of
- * our unclaimed children are still there. Caller holds fork_lock. */
-static int reap_orphans(void)
+/* Reaps our exited children that no spawn waits for (whoever's orphans
+ * they were: all chunks' orphans come to us). Caller holds fork_lock. */
+static void reap_orphans(void)
 {
     size_t n;
     proc_info *v = scan_procs(&n);
     pid_t self = getpid();
-    int left = 0;
     for (size_t i = 0; i < n; i++) {
-        if (v[i].ppid != self || is_inflight(v[i].pid))
-            continue;
         int status;
-        if (waitpid(v[i].pid, &status, WNOHANG) != v[i].pid)
-            left++;
+        if (v[i].ppid == self && v[i].state == 'Z' && !is_inflight(v[i].pid))
+            waitpid(v[i].pid, &status, WNOHANG);
     }
     free(v);
-    return left;
 }
 
-/* Kills the members of a cgroup until it is empty. Returns 0 once empty. */
-static int empty_cgroup(const char *dir)
+/* Whether any victim still exists (alive, or a zombie nobody reaped). */
+static int any_left(const pid_set *victims)
+{
+    for (size_t i = 0; i < victims->n; i++)
+        if (kill(victims->v[i], 0) == 0 || errno != ESRCH)
+            return 1;
+    return 0;
+}
+
+/* Reads a cgroup's members into victims. Returns how many it listed. */
+static size_t list_cgroup(const char *dir, pid_set *victims, pid_t skip)
 {
     lb_buf p = LB_BUF_INIT, b = LB_BUF_INIT;
     lb_buf_printf(&p, "%s/cgroup.procs", dir);
-    double until = now_s() + SETTLE_S;
-    int rc = -1;
-    while (now_s() < until) {
-        lb_buf_reset(&b);
-        if (lb_read_file(p.ptr, &b) < 0)
-            break;
-        if (b.len == 0) {
-            rc = 0;
-            break;
-        }
+    size_t n = 0;
+    if (lb_read_file(p.ptr, &b) == 0) {
         char *save = NULL;
-        for (char *t = strtok_r(b.ptr, "\n", &save); t; t = strtok_r(NULL, "\n", &save))
-            kill((pid_t)atol(t), SIGKILL);
-        nap_ms(2);
+        for (char *t = strtok_r(b.ptr, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
+            pid_t pid = (pid_t)atol(t);
+            if (pid > 0 && pid != skip)
+                pid_add(victims, pid);
+            n++;
+        }
     }
     lb_buf_free(&p);
     lb_buf_free(&b);
-    return rc;
+    return n;
+}
+
+/* Kills the members of a cgroup until it is empty. Returns 0 once empty. */
+static int empty_cgroup(const char *dir, pid_set *victims, pid_t skip, double until)
+{
+    while (now_s() < until) {
+        size_t before = victims->n;
+        if (list_cgroup(dir, victims, skip) == 0)
+            return 0;
+        for (size_t i = before; i < victims->n; i++)
+            kill(victims->v[i], SIGKILL);
+        nap_ms(2);
+    }
+    return -1;
 }
 
 void lb_jail_close(lb_jail *j, pid_t child)
 {
+    pid_set victims = {NULL, 0, 0};
+    double until = now_s() + SETTLE_S;
     if (j->kill_fd >= 0) {
+        /* Listed first so their zombies can be waited for below. */
+        list_cgroup(j->dirs[0], &victims, child);
         ssize_t w = write(j->kill_fd, "1", 1);
         (void)w; /* without cgroup.kill, empty_cgroup kills one by one */
     }
     int contained = 0;
     for (int i = 0; i < LB_JAIL_NDIRS; i++)
-        if (j->dirs[i] && empty_cgroup(j->dirs[i]) == 0)
+        if (j->dirs[i] && empty_cgroup(j->dirs[i], &victims, child, until) == 0)
             contained = 1;
-    double until = now_s() + SETTLE_S;
     pthread_mutex_lock(&fork_lock);
     if (!contained)
-        while (kill_tree_pass(child) > 0 && now_s() < until) {
+        while (child > 0 && kill_tree_pass(child, &victims) > 0 && now_s() < until) {
             pthread_mutex_unlock(&fork_lock);
             nap_ms(2);
             pthread_mutex_lock(&fork_lock);
         }
-    /* Killed processes become zombies a moment after they leave the cgroup;
-     * their orphans reach us once their parents are gone. */
-    while (M.subreaper && reap_orphans() > 0 && now_s() < until) {
+    /* A killed process becomes a zombie a moment after it leaves the
+     * cgroup, and its orphans reach us once their parent is gone. */
+    for (;;) {
+        if (M.subreaper)
+            reap_orphans();
+        if (!any_left(&victims) || now_s() >= until)
+            break;
         pthread_mutex_unlock(&fork_lock);
         nap_ms(1);
         pthread_mutex_lock(&fork_lock);
     }
     pthread_mutex_unlock(&fork_lock);
+    free(victims.v);
     for (int i = 0; i < LB_JAIL_NDIRS; i++) {
         if (j->procs_fd[i] >= 0)
             close(j->procs_fd[i]);

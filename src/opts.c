@@ -292,6 +292,82 @@ static int set_timeout(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
     return 0;
 }
 
+/* A byte count: digits, then optionally K, M, G or T (powers of 1024,
+ * either case, an optional trailing B or iB). 0 on anything else. */
+static unsigned long long parse_size(const char *s)
+{
+    size_t digits = strspn(s, "0123456789");
+    if (!digits || digits > 12)
+        return 0;
+    unsigned long long v = strtoull(s, NULL, 10);
+    const char *u = s + digits;
+    static const char units[] = "KMGT";
+    const char *p = *u ? strchr(units, *u & ~0x20) : NULL;
+    if (p) {
+        v <<= 10 * (p - units + 1);
+        u++;
+        if (strcmp(u, "B") == 0 || strcmp(u, "iB") == 0)
+            u += strlen(u);
+    } else if (strcmp(u, "B") == 0) {
+        u++;
+    }
+    return *u || v > (1ULL << 50) ? 0 : v;
+}
+
+static int set_size(const lb_attr_kv *kv, lb_attr_error *err, int allow_unlimited,
+                    unsigned long long *dst)
+{
+    if (allow_unlimited && strcmp(kv->value, "unlimited") == 0) {
+        *dst = 0;
+        return 0;
+    }
+    unsigned long long v = parse_size(kv->value);
+    if (!v)
+        return bad_value(kv, err, "expected a size such as 64K, 512M or 4G (powers of 1024)%s",
+                         allow_unlimited ? ", or unlimited" : "");
+    *dst = v;
+    return 0;
+}
+
+static int set_memory(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
+{
+    return set_size(kv, err, 1, &o->memory);
+}
+
+static int set_filesize(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
+{
+    return set_size(kv, err, 1, &o->filesize);
+}
+
+static int set_maxout(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
+{
+    return set_size(kv, err, 0, &o->maxout);
+}
+
+static int set_count(const lb_attr_kv *kv, lb_attr_error *err, long hi, const char *what,
+                     unsigned long *dst)
+{
+    long v;
+    if (strcmp(kv->value, "unlimited") == 0) {
+        *dst = 0;
+        return 0;
+    }
+    if (parse_int(kv->value, 1, hi, &v) < 0)
+        return bad_value(kv, err, "expected %s from 1 to %ld, or unlimited", what, hi);
+    *dst = (unsigned long)v;
+    return 0;
+}
+
+static int set_cpu(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
+{
+    return set_count(kv, err, 86400, "whole seconds of CPU time", &o->cpu);
+}
+
+static int set_procs(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
+{
+    return set_count(kv, err, 100000, "a number of processes and threads", &o->procs);
+}
+
 static int set_exit(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
 {
     long v;
@@ -515,6 +591,11 @@ static const opt_def OPTS[] = {
     {"libs", E_C, set_libs},
     {"timeout", E_C | E_PY, set_timeout},
     {"exit", E_C | E_PY, set_exit},
+    {"cpu", E_C | E_PY, set_cpu},
+    {"memory", E_C | E_PY, set_memory},
+    {"filesize", E_C | E_PY, set_filesize},
+    {"procs", E_C | E_PY, set_procs},
+    {"maxout", E_C | E_PY, set_maxout},
     {"repeat", E_C | E_PY, set_repeat},
     {"exclusive", E_C | E_PY, set_exclusive},
     {"data", E_C | E_GP | E_PY, set_data},
@@ -584,6 +665,11 @@ static void set_defaults(lb_opts *o, lb_engine engine)
     o->echo = engine != LB_ENGINE_GNUPLOT;
     o->output = true;
     o->timeout = 10;
+    o->cpu = 300;
+    o->memory = 4ULL << 30;
+    o->filesize = 1ULL << 30;
+    o->procs = 256;
+    o->maxout = 1ULL << 20;
     o->exit_code = 0;
     o->repeat = 0;
     empty_strv(&o->args);

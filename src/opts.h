@@ -27,6 +27,12 @@ typedef struct {
     lb_strv cflags; /* extra flags, split */
     lb_strv libs;   /* pkg-config names or plain library names */
     double timeout; /* seconds, > 0; default 10 */
+    /* Limits (sandbox.h); 0 means unlimited except for maxout. */
+    unsigned long cpu;            /* seconds of CPU time; default 300 */
+    unsigned long long memory;    /* bytes of address space per process; default 4 GiB */
+    unsigned long long filesize;  /* bytes, largest file it may write; default 1 GiB */
+    unsigned long procs;          /* processes and threads at once; default 256 */
+    unsigned long long maxout;    /* bytes kept per stream (stdout, stderr); default 1 MiB */
     int exit_code;  /* default 0 */
     bool exit_any;  /* exit=any */
     int repeat;     /* 0..1000 extra runs; default 0 (BOOK-FORMAT says 1: read as one run) */
