@@ -35,7 +35,7 @@ ASAN_UNITS := $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%)
 
 LITBOOK := build/litbook
 
-.PHONY: all tool book deps check unit e2e clean bench format lint publish
+.PHONY: all tool book deps check unit e2e clean bench format lint publish fuzz fuzz-replay
 .DELETE_ON_ERROR:
 
 all: book
@@ -107,11 +107,43 @@ unit: $(UNITS)
 e2e: $(LITBOOK)
 
 # Everything ends in one summary line from tools/run-tests.
-check: $(LITBOOK) build-asan/litbook $(UNITS) $(ASAN_UNITS)
+check: $(LITBOOK) build-asan/litbook $(UNITS) $(ASAN_UNITS) $(FUZZ_REPLAYS)
 	tools/run-tests
 
 bench: $(LITBOOK)
 	bench/run
+
+# Fuzzing (tests/fuzz): libFuzzer targets built with clang, each run for
+# FUZZ_SECONDS over a scratch corpus seeded from tests/fuzz/corpus/TARGET;
+# crashers land in build-fuzz/ (copy them into the corpus once fixed). The
+# replay builds (no libFuzzer) run the stored corpus in make check.
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_REPLAYS := $(FUZZ_TARGETS:%=build/fuzz/replay_%) $(FUZZ_TARGETS:%=build-asan/fuzz/replay_%)
+
+build/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h build/liblitbook.a
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(OPT) -Isrc -Itests/fuzz $< tests/fuzz/replay.c build/liblitbook.a $(PKG_LIBS) -lpthread -o $@
+
+build-asan/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h build-asan/liblitbook.a
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) -O1 $(SAN_FLAGS) -Isrc -Itests/fuzz $< tests/fuzz/replay.c build-asan/liblitbook.a $(PKG_LIBS) -lpthread -o $@
+
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIB_SRC) $(HDRS) $(GEN_SRC)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(BASE_CFLAGS) -Wno-error -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc -Itests/fuzz $< $(LIB_SRC) $(GEN_SRC) $(PKG_LIBS) -lpthread -o $@
+
+fuzz-replay: $(FUZZ_REPLAYS)
+
+fuzz: $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p build-fuzz/corpus/$$t; \
+		echo "fuzz $$t for $(FUZZ_SECONDS) s"; \
+		build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+			-max_len=65536 -print_final_stats=1 -artifact_prefix=build-fuzz/$$t- \
+			build-fuzz/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
 
 format:
 	clang-format -i src/*.c src/*.h tests/unit/*.c include/litbook.h
@@ -121,4 +153,4 @@ lint:
 		--suppress=missingIncludeSystem -D_GNU_SOURCE -Isrc src
 
 clean:
-	rm -rf build build-asan out
+	rm -rf build build-asan build-fuzz out

@@ -307,16 +307,16 @@ static void find_title(lb_chapter *ch)
     ch->title = lb_xstrdup(ch->slug);
 }
 
-int lb_chapter_load(const char *path, lb_chapter *ch, lb_diag *d)
+static void start_chapter(const char *path, lb_chapter *ch)
 {
     memset(ch, 0, sizeof *ch);
     ch->path = lb_xstrdup(path);
     ch->slug = make_slug(path);
     ch->is_index = strcmp(ch->slug, "index") == 0;
-    if (lb_read_file(path, &ch->src) < 0) {
-        lb_diag_set(d, LB_ERROR, ch->path, 0, 0, "cannot read: %s", strerror(errno));
-        return -1;
-    }
+}
+
+static int parse_chapter(lb_chapter *ch, lb_diag *d)
+{
     ch->doc = cmark_parse_document(lb_buf_str(&ch->src), ch->src.len, CMARK_OPT_DEFAULT);
     find_title(ch);
     line_index li;
@@ -324,6 +324,24 @@ int lb_chapter_load(const char *path, lb_chapter *ch, lb_diag *d)
     int rc = load_chunks(ch, &li, d);
     free(li.start);
     return rc;
+}
+
+int lb_chapter_load(const char *path, lb_chapter *ch, lb_diag *d)
+{
+    start_chapter(path, ch);
+    if (lb_read_file(path, &ch->src) < 0) {
+        lb_diag_set(d, LB_ERROR, ch->path, 0, 0, "cannot read: %s", strerror(errno));
+        return -1;
+    }
+    return parse_chapter(ch, d);
+}
+
+int lb_chapter_load_mem(const char *path, const char *text, size_t len, lb_chapter *ch,
+                        lb_diag *d)
+{
+    start_chapter(path, ch);
+    lb_buf_append(&ch->src, text, len);
+    return parse_chapter(ch, d);
 }
 
 lb_chunk *lb_chapter_find(lb_chapter *ch, const char *name)

@@ -47,6 +47,10 @@ typedef struct {
  * file, a bad info string, an unknown option, a duplicate name). On both
  * outcomes the caller frees ch with lb_chapter_free. */
 int lb_chapter_load(const char *path, lb_chapter *ch, lb_diag *d);
+/* The same from text already in memory (len bytes, NULs allowed); path
+ * only names it in messages and gives the slug. For tests and fuzzing. */
+int lb_chapter_load_mem(const char *path, const char *text, size_t len, lb_chapter *ch,
+                        lb_diag *d);
 void lb_chapter_free(lb_chapter *ch);
 /* The chunk named name, or NULL. */
 lb_chunk *lb_chapter_find(lb_chapter *ch, const char *name);
