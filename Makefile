@@ -17,7 +17,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fr
 
 DEB_PACKAGES := build-essential pkg-config libcmark-dev libxxhash-dev libcmocka-dev \
 	gnuplot-nox libopenblas-dev python3 python3-numpy tidy libxml2-utils \
-	source-highlight chromium
+	source-highlight chromium clang libclang-rt-dev valgrind
 
 LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
 HDRS := $(wildcard src/*.h) include/litbook.h
