@@ -21,6 +21,7 @@
 #include "record.h"
 #include "publish.h"
 #include "render.h"
+#include "sandbox.h"
 #include "update.h"
 #include "version.h"
 
@@ -173,6 +174,15 @@ static void hash_strv(lb_hash *h, const lb_strv *v)
         lb_hash_str(h, v->v[i]);
 }
 
+/* The resource limits change what a program can do (and whether it
+ * fails), so they are part of its key. */
+static void hash_limits(lb_hash *h, const lb_opts *o)
+{
+    char lims[160];
+    lb_sandbox_key(o, lims, sizeof lims);
+    lb_hash_str(h, lims);
+}
+
 /* Everything a C chunk's result depends on that is known before it runs;
  * the headers it includes are checked by the cache entry itself. */
 static void key_c(build *b, chunk_job *j)
@@ -193,6 +203,7 @@ static void key_c(build *b, chunk_job *j)
     char nums[128];
     snprintf(nums, sizeof nums, "%d %a %d %u", (int)o->eval, o->timeout, o->repeat, o->sanitize);
     lb_hash_str(&h, nums);
+    hash_limits(&h, o);
     lb_hash_hex(&h, j->key);
 }
 
@@ -220,6 +231,7 @@ static void key_python(build *b, chunk_job *j)
     char nums[128];
     snprintf(nums, sizeof nums, "%d %a %d", (int)o->eval, o->timeout, o->repeat);
     lb_hash_str(&h, nums);
+    hash_limits(&h, o);
     lb_hash_hex(&h, j->key);
 }
 
@@ -563,6 +575,46 @@ static int write_page(const build *b, const char *slug, const lb_buf *html, lb_d
     return rc < 0 ? -1 : 0;
 }
 
+typedef struct {
+    lb_highlighter *hl;
+    const lb_chunk *c;
+} hl_job;
+
+static void run_hl_job(void *arg)
+{
+    hl_job *j = arg;
+    lb_buf scratch = LB_BUF_INIT;
+    lb_hl_code(j->hl, j->c->info.lang, j->c->code, &scratch);
+    lb_buf_free(&scratch);
+}
+
+/* Highlighting a listing the cache does not hold costs a process start;
+ * do those on every core before the (serial) rendering, which then finds
+ * them all in the cache. */
+static void prewarm_highlights(build *b, lb_highlighter *hl)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < b->n; i++)
+        n += b->named[i] ? b->chapters[i].nchunks : 0;
+    hl_job *hj = lb_xcalloc(n ? n : 1, sizeof *hj);
+    lb_job *jobs = lb_xcalloc(n ? n : 1, sizeof *jobs);
+    size_t k = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        for (size_t c = 0; b->named[i] && c < b->chapters[i].nchunks; c++) {
+            const lb_chunk *ck = &b->chapters[i].chunks[c];
+            if (!lb_hl_language(ck->info.lang))
+                continue;
+            hj[k] = (hl_job){hl, ck};
+            jobs[k] = (lb_job){.run = run_hl_job, .arg = &hj[k]};
+            k++;
+        }
+    }
+    int jn = b->o->jobs > 0 ? b->o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    lb_sched_run(jobs, k, jn, NULL);
+    free(jobs);
+    free(hj);
+}
+
 /* Renders the pages of the named chapters (those that failed only with
  * -k: the last good page stays otherwise) and the front page. */
 static int render_pages(build *b, lb_diag *d)
@@ -587,6 +639,7 @@ static int render_pages(build *b, lb_diag *d)
     lb_buf_free(&a);
     write_asset(b, "litbook.css", lb_asset_css);
     write_asset(b, "litbook.js", lb_asset_js);
+    prewarm_highlights(b, &hl);
     lb_buf html = LB_BUF_INIT;
     int rc = 0;
     for (size_t i = 0; i < book.n && rc == 0; i++) {

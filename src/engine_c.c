@@ -9,6 +9,7 @@
 
 #include "fsutil.h"
 #include "match.h"
+#include "run.h"
 #include "sandbox.h"
 #include "spawn.h"
 
@@ -133,17 +134,6 @@ static void read_deps(const char *path, const char *self, lb_strv *deps)
     lb_buf_free(&b);
 }
 
-static void fail(lb_chunk *c, const char *failure, const char *detail)
-{
-    c->res.status = LB_RES_FAILED;
-    free(c->res.failure);
-    c->res.failure = lb_xstrdup(failure);
-    if (detail) {
-        free(c->res.detail);
-        c->res.detail = lb_xstrdup(detail);
-    }
-}
-
 static void join_words(const lb_strv *w, lb_buf *out)
 {
     for (size_t i = 0; i < w->n; i++) {
@@ -207,14 +197,14 @@ static int compile(const lb_ctx *ctx, const lb_chapter *ch, lb_chunk *c, const c
         lb_buf m = LB_BUF_INIT;
         lb_buf_printf(&m, "cannot run the compiler '%s': %s (set CC to a C compiler)", argv.v[0],
                       strerror(r.exec_errno));
-        fail(c, m.ptr, NULL);
+        lb_run_fail(c, m.ptr, NULL);
         lb_buf_free(&m);
     } else if (!ok) {
         lb_buf m = LB_BUF_INIT;
         lb_spawn_describe(&r, req.timeout_s, &m);
         lb_buf full = LB_BUF_INIT;
         lb_buf_printf(&full, "compilation failed (%s)", m.ptr);
-        fail(c, full.ptr, lb_buf_str(&r.err));
+        lb_run_fail(c, full.ptr, lb_buf_str(&r.err));
         lb_buf_free(&full);
         lb_buf_free(&m);
     } else {
@@ -243,61 +233,6 @@ static void sanitizer_env(lb_strv *env)
     lb_strv_push(env, "UBSAN_OPTIONS=exitcode=86:halt_on_error=1:print_stacktrace=1");
 }
 
-static int run_once(const lb_chunk *c, const char *dir, char *const *envp,
-                    const volatile int *cancel, lb_spawn_result *r)
-{
-    lb_strv argv = {0};
-    lb_strv_push(&argv, "./prog");
-    for (size_t i = 0; i < c->opts.args.n; i++)
-        lb_strv_push(&argv, c->opts.args.v[i]);
-    lb_spawn_req req = {0};
-    req.argv = argv.v;
-    req.envp = envp;
-    req.cwd = dir;
-    lb_sandbox_apply(&c->opts, &req);
-    req.cancel = cancel;
-    if (c->opts.stdin_text) {
-        req.stdin_data = c->opts.stdin_text;
-        req.stdin_len = strlen(c->opts.stdin_text);
-    }
-    int rc = lb_spawn_run(&req, r);
-    lb_strv_free(&argv);
-    return rc;
-}
-
-static lb_run_stat stat_of(const lb_spawn_result *r)
-{
-    lb_run_stat s = {r->wall_s, r->user_s + r->sys_s, r->maxrss_kb};
-    return s;
-}
-
-static void keep_output(lb_chunk *c, lb_spawn_result *r)
-{
-    c->res.ran = 1;
-    c->res.out_len = r->out.len;
-    c->res.out = lb_buf_detach(&r->out);
-    c->res.out_dropped = r->out_dropped;
-    c->res.err_len = r->err.len;
-    c->res.err = lb_buf_detach(&r->err);
-    c->res.err_dropped = r->err_dropped;
-    c->res.exit_code = r->exited ? r->exit_code : -1;
-    c->res.first = stat_of(r);
-}
-
-static void describe_end(const lb_spawn_result *r, double timeout_s, lb_chunk *c)
-{
-    lb_buf m = LB_BUF_INIT;
-    lb_spawn_describe(r, timeout_s, &m);
-    size_t before = m.len;
-    lb_buf_puts(&m, ": ");
-    lb_sandbox_explain(&c->opts, r, &m);
-    if (m.len == before + 2) { /* no limit explains it */
-        m.len = before;
-        m.ptr[before] = '\0';
-    }
-    c->res.failure = lb_buf_detach(&m);
-}
-
 void lb_check_result(lb_chunk *c)
 {
     lb_result *res = &c->res;
@@ -320,7 +255,7 @@ void lb_check_result(lb_chunk *c)
         lb_match_diff(c->expected, strlen(c->expected), res->out ? res->out : "", res->out_len,
                       "expected",
                       "actual", &diff);
-        fail(c, "output differs from the expected block", diff.ptr);
+        lb_run_fail(c, "output differs from the expected block", diff.ptr);
         res->mismatch = 1;
         lb_buf_free(&diff);
         return;
@@ -337,33 +272,21 @@ static void run_program(lb_chunk *c, const char *dir, const volatile int *cancel
         sanitizer_env(&env);
         envp = env.v;
     }
+    static const char *const command[] = {"./prog", NULL};
+    lb_run_spec spec = {command, envp, dir, cancel};
     lb_spawn_result r = {0};
-    if (run_once(c, dir, envp, cancel, &r) != 0) {
+    if (lb_run_once(&spec, c, &r) != 0) {
         lb_buf m = LB_BUF_INIT;
         lb_buf_printf(&m, "cannot run the program: %s", strerror(r.exec_errno));
-        fail(c, m.ptr, NULL);
+        lb_run_fail(c, m.ptr, NULL);
         lb_buf_free(&m);
     } else {
-        keep_output(c, &r);
-        if (!r.exited) {
-            describe_end(&r, c->opts.timeout, c);
-            c->res.status = LB_RES_FAILED;
-        } else if (c->opts.sanitize && r.exit_code == 86) {
-            fail(c, "the sanitizer reported an error", c->res.err);
-        } else {
-            c->res.status = LB_RES_OK; /* checked against expectations later */
-        }
+        lb_run_keep(c, &r);
+        if (c->res.status == LB_RES_OK && c->opts.sanitize && r.exit_code == 86)
+            lb_run_fail(c, "the sanitizer reported an error", c->res.err);
     }
     lb_spawn_result_free(&r);
-    if (c->res.status == LB_RES_OK && c->opts.repeat > 0) {
-        c->res.runs = lb_xcalloc((size_t)c->opts.repeat, sizeof *c->res.runs);
-        for (int i = 0; i < c->opts.repeat && !(cancel && *cancel); i++) {
-            lb_spawn_result rr = {0};
-            if (run_once(c, dir, envp, cancel, &rr) == 0 && rr.exited)
-                c->res.runs[c->res.nruns++] = stat_of(&rr);
-            lb_spawn_result_free(&rr);
-        }
-    }
+    lb_run_repeats(&spec, c);
     lb_strv_free(&env);
 }
 
@@ -375,14 +298,14 @@ void lb_engine_c(const lb_ctx *ctx, lb_chapter *ch, lb_chunk *c, const char *src
         lb_buf m = LB_BUF_INIT;
         lb_buf_printf(&m, "cannot make a working directory under %s: %s", ctx->tmp_root,
                       strerror(errno));
-        fail(c, m.ptr, NULL);
+        lb_run_fail(c, m.ptr, NULL);
         lb_buf_free(&m);
         return;
     }
     lb_buf path = LB_BUF_INIT;
     lb_buf_printf(&path, "%s/prog.c", dir);
     if (lb_write_file_atomic(path.ptr, src, strlen(src)) < 0) {
-        fail(c, "cannot write the program's source", strerror(errno));
+        lb_run_fail(c, "cannot write the program's source", strerror(errno));
     } else if (compile(ctx, ch, c, dir, deps) == 0) {
         if (c->opts.eval == LB_EVAL_COMPILE)
             c->res.status = LB_RES_OK;

@@ -12,6 +12,7 @@
 #include "fsutil.h"
 #include "match.h"
 #include "spawn.h"
+#include "run.h"
 
 extern char **environ;
 
@@ -314,17 +315,6 @@ void lb_python_versions(const lb_python_info *pi, const lb_chunk *c, lb_buf *out
     }
 }
 
-static void fail(lb_chunk *c, const char *failure, const char *detail)
-{
-    c->res.status = LB_RES_FAILED;
-    free(c->res.failure);
-    c->res.failure = lb_xstrdup(failure);
-    if (detail) {
-        free(c->res.detail);
-        c->res.detail = lb_xstrdup(detail);
-    }
-}
-
 /* The inherited environment, with Python told to behave as it does on a
  * terminal (unbuffered, so output printed before a fork is not written
  * twice and the order of lines is the order of prints), to write UTF-8
@@ -346,35 +336,6 @@ static void python_env(lb_strv *env)
         lb_strv_push(env, ours[i]);
 }
 
-static int run_once(const lb_ctx *ctx, const lb_chunk *c, const char *dir, char *const *envp,
-                    lb_spawn_result *r)
-{
-    lb_strv argv = {0};
-    lb_strv_push(&argv, ctx->python);
-    lb_strv_push(&argv, "prog.py");
-    for (size_t i = 0; i < c->opts.args.n; i++)
-        lb_strv_push(&argv, c->opts.args.v[i]);
-    lb_spawn_req req = {0};
-    req.argv = argv.v;
-    req.envp = envp;
-    req.cwd = dir;
-    req.timeout_s = c->opts.timeout;
-    req.cancel = ctx->cancel;
-    if (c->opts.stdin_text) {
-        req.stdin_data = c->opts.stdin_text;
-        req.stdin_len = strlen(c->opts.stdin_text);
-    }
-    int rc = lb_spawn_run(&req, r);
-    lb_strv_free(&argv);
-    return rc;
-}
-
-static lb_run_stat stat_of(const lb_spawn_result *r)
-{
-    lb_run_stat s = {r->wall_s, r->user_s + r->sys_s, r->maxrss_kb};
-    return s;
-}
-
 /* Tracebacks name the scratch file; the reader wants the chapter. The
  * program was padded so that its line numbers are the chapter's. */
 static char *chapter_paths(const char *text, const char *scratch, const char *chapter)
@@ -391,54 +352,31 @@ static char *chapter_paths(const char *text, const char *scratch, const char *ch
     return lb_buf_detach(&b);
 }
 
-static void keep_output(lb_chunk *c, lb_spawn_result *r, const char *scratch, const char *chapter)
-{
-    c->res.ran = 1;
-    c->res.out_len = r->out.len;
-    c->res.out = lb_buf_detach(&r->out);
-    c->res.out_dropped = r->out_dropped;
-    c->res.err = chapter_paths(lb_buf_str(&r->err), scratch, chapter);
-    c->res.err_len = strlen(c->res.err);
-    c->res.err_dropped = r->err_dropped;
-    c->res.exit_code = r->exited ? r->exit_code : -1;
-    c->res.first = stat_of(r);
-}
-
 static void run_program(const lb_ctx *ctx, const lb_chapter *ch, lb_chunk *c, const char *dir)
 {
     lb_strv env = {0};
     python_env(&env);
-    lb_buf scratch = LB_BUF_INIT;
-    lb_buf_printf(&scratch, "%s/prog.py", dir);
+    const char *const command[] = {ctx->python, "prog.py", NULL};
+    lb_run_spec spec = {command, env.v, dir, ctx->cancel};
     lb_spawn_result r = {0};
-    if (run_once(ctx, c, dir, env.v, &r) != 0) {
+    if (lb_run_once(&spec, c, &r) != 0) {
         lb_buf m = LB_BUF_INIT;
         lb_buf_printf(&m, "cannot run the Python interpreter '%s': %s (set PYTHON)", ctx->python,
                       strerror(r.exec_errno));
-        fail(c, m.ptr, NULL);
+        lb_run_fail(c, m.ptr, NULL);
         lb_buf_free(&m);
     } else {
-        keep_output(c, &r, scratch.ptr, ch->path);
-        if (!r.exited) {
-            lb_buf m = LB_BUF_INIT;
-            lb_spawn_describe(&r, c->opts.timeout, &m);
-            c->res.failure = lb_buf_detach(&m);
-            c->res.status = LB_RES_FAILED;
-        } else {
-            c->res.status = LB_RES_OK; /* checked against expectations later */
-        }
+        lb_run_keep(c, &r);
+        lb_buf scratch = LB_BUF_INIT;
+        lb_buf_printf(&scratch, "%s/prog.py", dir);
+        char *err = chapter_paths(c->res.err, scratch.ptr, ch->path);
+        free(c->res.err);
+        c->res.err = err;
+        c->res.err_len = strlen(err);
+        lb_buf_free(&scratch);
     }
     lb_spawn_result_free(&r);
-    if (c->res.status == LB_RES_OK && c->opts.repeat > 0) {
-        c->res.runs = lb_xcalloc((size_t)c->opts.repeat, sizeof *c->res.runs);
-        for (int i = 0; i < c->opts.repeat && !(ctx->cancel && *ctx->cancel); i++) {
-            lb_spawn_result rr = {0};
-            if (run_once(ctx, c, dir, env.v, &rr) == 0 && rr.exited)
-                c->res.runs[c->res.nruns++] = stat_of(&rr);
-            lb_spawn_result_free(&rr);
-        }
-    }
-    lb_buf_free(&scratch);
+    lb_run_repeats(&spec, c);
     lb_strv_free(&env);
 }
 
@@ -458,7 +396,7 @@ void lb_engine_python(const lb_ctx *ctx, lb_chapter *ch, lb_chunk *c, const char
         lb_buf m = LB_BUF_INIT;
         lb_buf_printf(&m, "cannot make a working directory under %s: %s", ctx->tmp_root,
                       strerror(errno));
-        fail(c, m.ptr, NULL);
+        lb_run_fail(c, m.ptr, NULL);
         lb_buf_free(&m);
         return;
     }
@@ -470,7 +408,7 @@ void lb_engine_python(const lb_ctx *ctx, lb_chapter *ch, lb_chunk *c, const char
     lb_buf path = LB_BUF_INIT;
     lb_buf_printf(&path, "%s/prog.py", dir);
     if (lb_write_file_atomic(path.ptr, prog.ptr ? prog.ptr : "", prog.len) < 0)
-        fail(c, "cannot write the program's source", strerror(errno));
+        lb_run_fail(c, "cannot write the program's source", strerror(errno));
     else
         run_program(ctx, ch, c, dir);
     lb_buf_free(&path);
@@ -541,7 +479,7 @@ int lb_python_twin_compare(lb_chapter *ch, lb_chunk *py)
     lb_match_diff(a, t->res.out_len, b, py->res.out_len, la.ptr, lbl.ptr, &diff);
     lb_buf m = LB_BUF_INIT;
     lb_buf_printf(&m, "its output is not what its C twin '%s' prints", t->info.name);
-    fail(py, m.ptr, diff.ptr);
+    lb_run_fail(py, m.ptr, diff.ptr);
     py->res.verified = 0;
     lb_buf_free(&m);
     lb_buf_free(&la);
