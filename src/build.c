@@ -54,6 +54,7 @@ struct build {
     chunk_job *jobs;
     size_t njobs;
     lb_progress progress;
+    lb_dep_memo *deps; /* what this build learned of headers */
     volatile int stop;
 };
 
@@ -483,7 +484,7 @@ static void run_chunk_job(void *arg)
     int force = (b->o->force || (b->o->record && python)) && j->wanted;
     if (python && j->not_run) {
         python_not_run(b, j);
-    } else if (!force && lb_cache_load(b->cache_dir, j->key, &c->res)) {
+    } else if (!force && lb_cache_load_memo(b->cache_dir, j->key, &c->res, b->deps)) {
         if (j->wanted || j->needed)
             lb_progress_done(&b->progress, c, 1);
     } else if (j->wanted || j->needed) {
@@ -766,6 +767,7 @@ static void init_ctx(build *b)
 
 static void free_build(build *b)
 {
+    lb_dep_memo_free(b->deps);
     for (size_t i = 0; i < b->njobs; i++) {
         free(b->jobs[i].src);
         lb_strv_free(&b->jobs[i].data_in);
@@ -842,6 +844,7 @@ static int run_build(build *b, lb_diag *d, double t0)
     for (size_t i = 0; i < b->njobs; i++)
         counted += b->jobs[i].wanted || b->jobs[i].needed;
     lb_progress_init(&b->progress, counted, b->o->quiet, b->o->verbose);
+    b->deps = lb_dep_memo_new();
     int jn = b->o->jobs > 0 ? b->o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
     lb_sched_run(jobs, b->njobs, jn, &b->stop);
     lb_progress_finish_line(&b->progress);

@@ -1,7 +1,9 @@
 #include "cache.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,23 +128,111 @@ int lb_cache_store(const char *dir, const char *key, const lb_result *r, const l
     return rc;
 }
 
-/* Whether a recorded dependency still has the content it had. */
-static int dep_unchanged(const char *rec)
-{
+/* What one build learned about a dependency: chunks share headers
+ * (stdio.h is read by all of them), so each is stat'ed, and hashed if need
+ * be, once per build. */
+typedef struct dep_seen {
+    struct dep_seen *next;
+    char *path;
+    int exists;
     long long size, mtime;
-    char hash[33];
-    int used = 0;
-    if (sscanf(rec, "%lld %lld %32s %n", &size, &mtime, hash, &used) != 3 || used == 0)
-        return 0;
-    const char *path = rec + used;
+    char hash[33]; /* "" until someone needed it */
+} dep_seen;
+
+#define MEMO_BUCKETS 1024
+
+struct lb_dep_memo {
+    pthread_mutex_t mu;
+    dep_seen *bucket[MEMO_BUCKETS];
+};
+
+lb_dep_memo *lb_dep_memo_new(void)
+{
+    lb_dep_memo *m = lb_xcalloc(1, sizeof *m);
+    pthread_mutex_init(&m->mu, NULL);
+    return m;
+}
+
+void lb_dep_memo_free(lb_dep_memo *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < MEMO_BUCKETS; i++) {
+        for (dep_seen *d = m->bucket[i], *next; d; d = next) {
+            next = d->next;
+            free(d->path);
+            free(d);
+        }
+    }
+    pthread_mutex_destroy(&m->mu);
+    free(m);
+}
+
+static long long mtime_ns(const struct stat *st)
+{
+    return (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+}
+
+/* The memo's entry for path, made (with one stat) on first sight. Call
+ * with m->mu held. */
+static dep_seen *seen(lb_dep_memo *m, const char *path)
+{
+    size_t h = (size_t)XXH3_64bits(path, strlen(path)) % MEMO_BUCKETS;
+    for (dep_seen *d = m->bucket[h]; d; d = d->next)
+        if (strcmp(d->path, path) == 0)
+            return d;
+    dep_seen *d = lb_xcalloc(1, sizeof *d);
+    d->path = lb_xstrdup(path);
     struct stat st;
-    if (stat(path, &st) < 0)
+    d->exists = stat(path, &st) == 0;
+    d->size = d->exists ? (long long)st.st_size : -1;
+    d->mtime = d->exists ? mtime_ns(&st) : -1;
+    d->next = m->bucket[h];
+    m->bucket[h] = d;
+    return d;
+}
+
+/* Whether a recorded dependency ("SIZE MTIME HASH PATH") still has the
+ * content it had: same size and mtime, or else the same content hash. */
+static int dep_unchanged(const char *rec, lb_dep_memo *m)
+{
+    char *end;
+    long long size = strtoll(rec, &end, 10);
+    long long mtime = strtoll(end, &end, 10);
+    while (*end == ' ')
+        end++;
+    if (strlen(end) < 34 || end[32] != ' ')
         return 0;
-    if (st.st_size == size &&
-        (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec == mtime)
-        return 1;
-    char now[33];
-    return lb_file_hash(path, now) == 0 && strcmp(now, hash) == 0;
+    char hash[33];
+    memcpy(hash, end, 32);
+    hash[32] = '\0';
+    const char *path = end + 33;
+    lb_dep_memo local_memo; /* without a build-wide memo: one of our own */
+    int own = m == NULL;
+    if (own) {
+        memset(&local_memo, 0, sizeof local_memo);
+        pthread_mutex_init(&local_memo.mu, NULL);
+        m = &local_memo;
+    }
+    pthread_mutex_lock(&m->mu);
+    dep_seen *d = seen(m, path);
+    int same = d->exists && d->size == size && d->mtime == mtime;
+    if (d->exists && !same) {
+        if (!d->hash[0] && lb_file_hash(path, d->hash) < 0)
+            d->hash[0] = '\0';
+        same = strcmp(d->hash, hash) == 0;
+    }
+    pthread_mutex_unlock(&m->mu);
+    if (own) {
+        for (size_t i = 0; i < MEMO_BUCKETS; i++)
+            for (dep_seen *x = local_memo.bucket[i], *next; x; x = next) {
+                next = x->next;
+                free(x->path);
+                free(x);
+            }
+        pthread_mutex_destroy(&local_memo.mu);
+    }
+    return same;
 }
 
 static void get_stat(const char *s, lb_run_stat *st)
@@ -153,12 +243,13 @@ static void get_stat(const char *s, lb_run_stat *st)
 
 /* Applies one record to r; returns 0 to go on, 1 at the end, -1 when a
  * dependency changed. */
-static int apply(lb_result *r, const char *name, char *val, size_t len, int *runs_cap)
+static int apply(lb_result *r, const char *name, char *val, size_t len, int *runs_cap,
+                 lb_dep_memo *memo)
 {
     if (strcmp(name, "end") == 0)
         return 1;
     if (strcmp(name, "dep") == 0)
-        return dep_unchanged(val) ? 0 : -1;
+        return dep_unchanged(val, memo) ? 0 : -1;
     if (strcmp(name, "status") == 0) {
         int st = 0;
         sscanf(val, "%d %d %d", &st, &r->ran, &r->exit_code);
@@ -194,7 +285,31 @@ static int apply(lb_result *r, const char *name, char *val, size_t len, int *run
     return 0;
 }
 
+/* "NAME LEN" up to end (the newline). Not sscanf: glibc's measures the
+ * whole rest of the entry first, which made loading quadratic. */
+static int parse_header(const char *p, const char *end, char name[32], size_t *len)
+{
+    const char *sp = memchr(p, ' ', (size_t)(end - p));
+    if (!sp || sp == p || sp - p > 31 || sp + 1 == end)
+        return -1;
+    memcpy(name, p, (size_t)(sp - p));
+    name[sp - p] = '\0';
+    size_t v = 0;
+    for (const char *q = sp + 1; q < end; q++) {
+        if (*q < '0' || *q > '9' || v > SIZE_MAX / 10 - 10)
+            return -1;
+        v = v * 10 + (size_t)(*q - '0');
+    }
+    *len = v;
+    return 0;
+}
+
 int lb_cache_load(const char *dir, const char *key, lb_result *r)
+{
+    return lb_cache_load_memo(dir, key, r, NULL);
+}
+
+int lb_cache_load_memo(const char *dir, const char *key, lb_result *r, lb_dep_memo *memo)
 {
     lb_buf path = LB_BUF_INIT, b = LB_BUF_INIT;
     lb_buf_printf(&path, "%s/%s", dir, key);
@@ -211,14 +326,14 @@ int lb_cache_load(const char *dir, const char *key, lb_result *r)
         char name[32];
         size_t len;
         char *nl = pos < b.len ? memchr(b.ptr + pos, '\n', b.len - pos) : NULL;
-        if (!nl || sscanf(b.ptr + pos, "%31s %zu", name, &len) != 2 ||
+        if (!nl || parse_header(b.ptr + pos, nl, name, &len) < 0 ||
             (size_t)(nl + 1 - b.ptr) + len + 1 > b.len) {
             state = -1; /* truncated or damaged: a miss */
             break;
         }
         char *val = nl + 1;
         val[len] = '\0'; /* the record's own newline: values become C strings */
-        state = apply(r, name, val, len, &runs_cap);
+        state = apply(r, name, val, len, &runs_cap, memo);
         pos = (size_t)(val - b.ptr) + len + 1;
     }
     lb_buf_free(&b);

@@ -32,6 +32,15 @@ int lb_file_hash(const char *path, char out[33]);
 /* 1 and *r filled on a hit; 0 on a miss (or a damaged entry, which is
  * treated as absent). */
 int lb_cache_load(const char *dir, const char *key, lb_result *r);
+
+/* What one build has learned about dependency files, shared by all its
+ * lookups (thread-safe), so a header read by every chunk is looked at once.
+ * Only valid while nothing writes those files: one per build. */
+typedef struct lb_dep_memo lb_dep_memo;
+lb_dep_memo *lb_dep_memo_new(void);
+void lb_dep_memo_free(lb_dep_memo *m);
+/* lb_cache_load with a build's memo (NULL: none). */
+int lb_cache_load_memo(const char *dir, const char *key, lb_result *r, lb_dep_memo *memo);
 /* Stores r under key with deps (paths). Returns 0 or -1 (not fatal: the
  * next build reruns). */
 int lb_cache_store(const char *dir, const char *key, const lb_result *r, const lb_strv *deps);
