@@ -592,16 +592,16 @@ static void run_hl_job(void *arg)
 /* Highlighting a listing the cache does not hold costs a process start;
  * do those on every core before the (serial) rendering, which then finds
  * them all in the cache. */
-static void prewarm_highlights(build *b, lb_highlighter *hl)
+static void prewarm_highlights(build *b, lb_highlighter *hl, const char *which)
 {
     size_t n = 0;
     for (size_t i = 0; i < b->n; i++)
-        n += b->named[i] ? b->chapters[i].nchunks : 0;
+        n += which[i] ? b->chapters[i].nchunks : 0;
     hl_job *hj = lb_xcalloc(n ? n : 1, sizeof *hj);
     lb_job *jobs = lb_xcalloc(n ? n : 1, sizeof *jobs);
     size_t k = 0;
     for (size_t i = 0; i < b->n; i++) {
-        for (size_t c = 0; b->named[i] && c < b->chapters[i].nchunks; c++) {
+        for (size_t c = 0; which[i] && c < b->chapters[i].nchunks; c++) {
             const lb_chunk *ck = &b->chapters[i].chunks[c];
             if (!lb_hl_language(ck->info.lang))
                 continue;
@@ -618,6 +618,104 @@ static void prewarm_highlights(build *b, lb_highlighter *hl)
 
 /* Renders the pages of the named chapters (those that failed only with
  * -k: the last good page stays otherwise) and the front page. */
+static void hash_stat(lb_hash *h, const lb_run_stat *st)
+{
+    char t[96];
+    snprintf(t, sizeof t, "%a %a %ld", st->wall_s, st->cpu_s, st->maxrss_kb);
+    lb_hash_str(h, t);
+}
+
+/* Everything of a result that a page shows. */
+static void hash_result(lb_hash *h, const lb_result *r)
+{
+    char t[160];
+    snprintf(t, sizeof t, "%d %d %d %d %d %zu %zu %d", (int)r->status, r->ran, r->verified,
+             r->mismatch, r->exit_code, r->out_dropped, r->err_dropped, r->nruns);
+    lb_hash_str(h, t);
+    lb_hash_bytes(h, &r->out_len, sizeof r->out_len);
+    if (r->out)
+        lb_hash_bytes(h, r->out, r->out_len);
+    lb_hash_bytes(h, &r->err_len, sizeof r->err_len);
+    if (r->err)
+        lb_hash_bytes(h, r->err, r->err_len);
+    const char *const strs[] = {r->failure, r->detail,         r->compile_log, r->svg,
+                                r->command, r->not_run_reason, r->recorded};
+    for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
+        lb_hash_str(h, strs[i]);
+    hash_stat(h, &r->first);
+    for (int i = 0; i < r->nruns; i++)
+        hash_stat(h, &r->runs[i]);
+}
+
+/* The inputs of one page: the chapter's text and results, and what every
+ * page shows of the others (titles, order). A page whose inputs are those
+ * that made the file on disk is left alone without being rendered. */
+static void page_key(const build *b, const lb_book *book, const lb_chapter *ch, const char *what,
+                     char out[33])
+{
+    lb_hash h;
+    lb_hash_init(&h);
+    lb_hash_str(&h, "litbook " LITBOOK_VERSION " page");
+    lb_hash_str(&h, what);
+    lb_hash_str(&h, book->title);
+    lb_hash_str(&h, book->hl && book->hl->identity ? book->hl->identity : "plain");
+    lb_hash_str(&h, b->o->keep_going ? "k" : "");
+    for (size_t i = 0; i < book->n; i++) {
+        lb_hash_str(&h, book->chapters[i].slug);
+        lb_hash_str(&h, book->chapters[i].title);
+    }
+    if (ch) {
+        lb_hash_bytes(&h, ch->src.ptr ? ch->src.ptr : "", ch->src.len);
+        for (size_t i = 0; i < ch->nchunks; i++)
+            hash_result(&h, &ch->chunks[i].res);
+    }
+    lb_hash_hex(&h, out);
+}
+
+static void page_key_path(const build *b, const char *name, lb_buf *p)
+{
+    lb_buf_printf(p, "%s/pages/%s", b->cache_dir, name);
+}
+
+/* Whether out/FILE exists and was made from inputs with this key. */
+static int page_current(const build *b, const char *name, const char *file, const char *key)
+{
+    lb_buf p = LB_BUF_INIT, k = LB_BUF_INIT;
+    page_key_path(b, name, &p);
+    int same = lb_read_file(p.ptr, &k) == 0 && strcmp(lb_buf_str(&k), key) == 0;
+    lb_buf_reset(&p);
+    lb_buf_printf(&p, "%s/%s", b->o->out_dir, file);
+    same = same && access(p.ptr, F_OK) == 0;
+    lb_buf_free(&p);
+    lb_buf_free(&k);
+    return same;
+}
+
+static void page_remember(const build *b, const char *name, const char *key)
+{
+    lb_buf p = LB_BUF_INIT;
+    page_key_path(b, name, &p);
+    lb_buf dir = LB_BUF_INIT;
+    lb_buf_printf(&dir, "%s/pages", b->cache_dir);
+    if (lb_mkdirs(dir.ptr) == 0)
+        lb_write_file_atomic(p.ptr, key, strlen(key));
+    lb_buf_free(&dir);
+    lb_buf_free(&p);
+}
+
+static int render_one(build *b, lb_book *book, size_t i, lb_buf *html, lb_diag *d)
+{
+    lb_buf_reset(html);
+    if (i < book->n)
+        lb_render_chapter(book, i, html);
+    else
+        lb_render_index(book, html);
+    return write_page(b, i < book->n ? book->chapters[i].slug : "index", html, d);
+}
+
+/* Renders the pages of the named chapters whose inputs changed (a failed
+ * one only with -k: the last good page stays otherwise), the front page,
+ * and with publish the single-file book. */
 static int render_pages(build *b, lb_diag *d)
 {
     lb_book book = {0};
@@ -640,30 +738,61 @@ static int render_pages(build *b, lb_diag *d)
     lb_buf_free(&a);
     write_asset(b, "litbook.css", lb_asset_css);
     write_asset(b, "litbook.js", lb_asset_js);
-    prewarm_highlights(b, &hl);
+    /* Which pages to make: keys[i] and stale[i] for chapter i of the book,
+     * [book.n] for the front page; an empty key: not to be written. */
+    char(*keys)[33] = lb_xcalloc(book.n + 1, sizeof *keys);
+    char *stale = lb_xcalloc(book.n + 1, 1);
+    lb_buf all = LB_BUF_INIT, file = LB_BUF_INIT;
+    for (size_t i = 0; i <= book.n; i++) {
+        lb_chapter *ch = i < book.n ? &book.chapters[i] : book.front;
+        const char *slug = i < book.n ? ch->slug : "index";
+        int wanted = i < book.n ? b->named[i + first] : 1;
+        if (!wanted || (ch && chapter_failed(ch) && !b->o->keep_going))
+            continue;
+        page_key(b, &book, ch, i < book.n ? "chapter" : "index", keys[i]);
+        lb_buf_puts(&all, keys[i]);
+        lb_buf_reset(&file);
+        lb_buf_printf(&file, "%s.html", slug);
+        stale[i] = b->o->force || !page_current(b, slug, file.ptr, keys[i]);
+    }
+    char *which = lb_xcalloc(b->n ? b->n : 1, 1); /* the same, per chapter file */
+    for (size_t i = 0; i < book.n; i++)
+        which[i + first] = stale[i];
+    if (first)
+        which[0] = stale[book.n];
+    prewarm_highlights(b, &hl, which);
+    free(which);
     lb_buf html = LB_BUF_INIT;
     int rc = 0;
-    for (size_t i = 0; i < book.n && rc == 0; i++) {
-        lb_chapter *ch = &book.chapters[i];
-        if (!b->named[i + first] || (chapter_failed(ch) && !b->o->keep_going))
+    for (size_t i = 0; i <= book.n && rc == 0; i++) {
+        if (!keys[i][0] || !stale[i])
             continue;
-        lb_buf_reset(&html);
-        lb_render_chapter(&book, i, &html);
-        rc = write_page(b, ch->slug, &html, d);
-    }
-    if (rc == 0 && (!book.front || !chapter_failed(book.front) || b->o->keep_going)) {
-        lb_buf_reset(&html);
-        lb_render_index(&book, &html);
-        rc = write_page(b, "index", &html, d);
+        rc = render_one(b, &book, i, &html, d);
+        if (rc == 0)
+            page_remember(b, i < book.n ? book.chapters[i].slug : "index", keys[i]);
     }
     /* The single file holds every chapter, so only a book with no failed
      * chapter is published (with -k, failures show as error boxes). */
     int failed = 0;
     for (size_t i = 0; i < b->n; i++)
         failed |= chapter_failed(&b->chapters[i]);
-    if (rc == 0 && b->o->publish && (!failed || b->o->keep_going))
-        rc = lb_publish(&book, b->o->out_dir, d);
+    if (rc == 0 && b->o->publish && (!failed || b->o->keep_going)) {
+        lb_hash h;
+        char key[33];
+        lb_hash_init(&h);
+        lb_hash_str(&h, all.ptr);
+        lb_hash_hex(&h, key);
+        if (!page_current(b, "answer-book", "answer-book.html", key)) {
+            rc = lb_publish(&book, b->o->out_dir, d);
+            if (rc == 0)
+                page_remember(b, "answer-book", key);
+        }
+    }
     lb_buf_free(&html);
+    lb_buf_free(&all);
+    lb_buf_free(&file);
+    free(keys);
+    free(stale);
     lb_book_free(&book);
     lb_hl_free(&hl);
     return rc;
