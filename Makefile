@@ -17,7 +17,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fr
 
 DEB_PACKAGES := build-essential pkg-config libcmark-dev libxxhash-dev libcmocka-dev \
 	gnuplot-nox libopenblas-dev python3 python3-numpy tidy libxml2-utils \
-	source-highlight chromium clang libclang-rt-dev valgrind
+	source-highlight chromium clang libclang-rt-dev valgrind clang-format cppcheck
 
 LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
 HDRS := $(wildcard src/*.h) include/litbook.h
@@ -149,8 +149,7 @@ format:
 	clang-format -i src/*.c src/*.h tests/unit/*.c include/litbook.h
 
 lint:
-	cppcheck --quiet --enable=warning,performance,portability --error-exitcode=1 \
-		--suppress=missingIncludeSystem -D_GNU_SOURCE -Isrc src
+	tools/lint
 
 clean:
 	rm -rf build build-asan build-fuzz out

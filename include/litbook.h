@@ -68,9 +68,9 @@ static inline void lb_clobber(void)
 
 typedef struct {
     const char *label;
-    uint64_t iters;      /* run the measured body this many times per sample */
+    uint64_t iters; /* run the measured body this many times per sample */
     double min_sample_ns;
-    int samples;         /* how many samples to take */
+    int samples; /* how many samples to take */
     /* results, per iteration, valid once lb_bench_next returned 0 */
     double median_ns, min_ns, q1_ns, q3_ns, max_ns;
     /* private */

@@ -32,8 +32,8 @@ typedef struct {
     const lb_assemble_opts *o;
     lb_buf *out;
     lb_diag *d;
-    char *active;    /* per chunk: 1 while being expanded (cycle check) */
-    int next_line;   /* the source line the output would continue with, or -1 */
+    char *active;  /* per chunk: 1 while being expanded (cycle check) */
+    int next_line; /* the source line the output would continue with, or -1 */
 } asm_state;
 
 static void emit_line_directive(asm_state *st, int line)
@@ -52,9 +52,9 @@ static void emit_line_directive(asm_state *st, int line)
 
 static int expand(asm_state *st, lb_chunk *c, const char *indent, size_t indent_len);
 
-static int expand_reference(asm_state *st, lb_chunk *c, int line, const char *text,
-                            size_t indent, const char *name, size_t name_len,
-                            const char *outer_indent, size_t outer_len)
+static int expand_reference(asm_state *st, lb_chunk *c, int line, const char *text, size_t indent,
+                            const char *name, size_t name_len, const char *outer_indent,
+                            size_t outer_len)
 {
     char *nm = lb_xstrndup(name, name_len);
     lb_chunk *ref = lb_chapter_find(st->ch, nm);

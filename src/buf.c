@@ -99,12 +99,23 @@ void lb_buf_put_html(lb_buf *b, const char *s, size_t n)
     for (size_t i = 0; i < n; i++) {
         const char *rep = NULL;
         switch (s[i]) {
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '"': rep = "&quot;"; break;
-        case '\0': rep = "\xEF\xBF\xBD"; break; /* NUL is not allowed in HTML text */
-        default: continue;
+        case '&':
+            rep = "&amp;";
+            break;
+        case '<':
+            rep = "&lt;";
+            break;
+        case '>':
+            rep = "&gt;";
+            break;
+        case '"':
+            rep = "&quot;";
+            break;
+        case '\0':
+            rep = "\xEF\xBF\xBD";
+            break; /* NUL is not allowed in HTML text */
+        default:
+            continue;
         }
         lb_buf_append(b, s + start, i - start);
         lb_buf_puts(b, rep);

@@ -14,7 +14,10 @@ typedef struct {
     size_t cap;
 } lb_buf;
 
-#define LB_BUF_INIT {NULL, 0, 0}
+#define LB_BUF_INIT                                                                                \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 
 void lb_buf_append(lb_buf *b, const char *s, size_t n);
 void lb_buf_puts(lb_buf *b, const char *s);

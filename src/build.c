@@ -31,15 +31,15 @@ typedef struct {
     build *b;
     lb_chapter *ch;
     lb_chunk *c;
-    char *src;      /* c: the assembled program */
-    char key[33];   /* c: computed before the jobs start; gnuplot: in the job */
-    lb_strv data_in; /* gnuplot: paths of the data files it reads */
-    int wanted;     /* its chapter was named (or the whole book is built) */
-    int needed;     /* makes data that a chart of a named chapter reads */
+    char *src;         /* c: the assembled program */
+    char key[33];      /* c: computed before the jobs start; gnuplot: in the job */
+    lb_strv data_in;   /* gnuplot: paths of the data files it reads */
+    int wanted;        /* its chapter was named (or the whole book is built) */
+    int needed;        /* makes data that a chart of a named chapter reads */
     const lb_job *job; /* its node in the job graph (for its dependencies) */
-    char *not_run;  /* python: why it cannot run here, or NULL */
-    char *versions; /* python: "Python 3.11.2, numpy 1.24.2" */
-    int recorded;   /* python: --record saved its result (1) or could not (-1) */
+    char *not_run;     /* python: why it cannot run here, or NULL */
+    char *versions;    /* python: "Python 3.11.2, numpy 1.24.2" */
+    int recorded;      /* python: --record saved its result (1) or could not (-1) */
 } chunk_job;
 
 struct build {
@@ -47,10 +47,10 @@ struct build {
     lb_ctx ctx;
     char *cache_dir;
     char *cc_id, *gp_id;
-    lb_python_info py; /* probed only when the book has python chunks */
+    lb_python_info py;    /* probed only when the book has python chunks */
     lb_chapter *chapters; /* all, in book order, front page first if any */
     size_t n;
-    char *named;          /* per chapter: 1 when being (re)built */
+    char *named; /* per chapter: 1 when being (re)built */
     chunk_job *jobs;
     size_t njobs;
     lb_progress progress;
@@ -745,7 +745,7 @@ static int render_pages(build *b, lb_diag *d)
     lb_buf all = LB_BUF_INIT, file = LB_BUF_INIT;
     for (size_t i = 0; i <= book.n; i++) {
         lb_chapter *ch = i < book.n ? &book.chapters[i] : book.front;
-        const char *slug = i < book.n ? ch->slug : "index";
+        const char *slug = i < book.n ? book.chapters[i].slug : "index";
         int wanted = i < book.n ? b->named[i + first] : 1;
         if (!wanted || (ch && chapter_failed(ch) && !b->o->keep_going))
             continue;
@@ -830,8 +830,7 @@ static int set_paths(build *b, lb_diag *d)
 static int prepare_out(build *b, lb_diag *d)
 {
     if (lb_mkdirs(b->cache_dir) < 0) {
-        lb_diag_set(d, LB_ERROR, NULL, 0, 0, "cannot create %s: %s", b->cache_dir,
-                    strerror(errno));
+        lb_diag_set(d, LB_ERROR, NULL, 0, 0, "cannot create %s: %s", b->cache_dir, strerror(errno));
         return -1;
     }
     /* We hold the lock: whatever a killed build left is stale. */
@@ -1026,8 +1025,9 @@ int lb_clean(const char *out_dir)
     if (stat(out_dir, &st) < 0)
         return LB_EXIT_OK;
     if (!ours) {
-        fprintf(stderr, "litbook: error: %s does not look like litbook's output (no .cache "
-                        "inside); not removing it\n",
+        fprintf(stderr,
+                "litbook: error: %s does not look like litbook's output (no .cache "
+                "inside); not removing it\n",
                 out_dir);
         return LB_EXIT_INPUT;
     }

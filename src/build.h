@@ -11,16 +11,16 @@
 #include <stddef.h>
 
 typedef struct {
-    const char *out_dir;   /* default "out" */
-    const char *book_dir;  /* default "chapters" */
-    int jobs;              /* <= 0: number of CPUs */
-    int force;             /* -B: ignore the cache for what is built */
-    int keep_going;        /* -k */
-    int update;            /* --update */
-    int record;            /* --record */
+    const char *out_dir;  /* default "out" */
+    const char *book_dir; /* default "chapters" */
+    int jobs;             /* <= 0: number of CPUs */
+    int force;            /* -B: ignore the cache for what is built */
+    int keep_going;       /* -k */
+    int update;           /* --update */
+    int record;           /* --record */
     int quiet, verbose;
-    int publish;           /* also write the single-file book */
-    char **chapters;       /* named chapters, or NULL/0 for the whole book */
+    int publish;     /* also write the single-file book */
+    char **chapters; /* named chapters, or NULL/0 for the whole book */
     size_t nchapters;
     volatile int *interrupted; /* set by a signal handler; may be NULL */
 } lb_build_opts;

@@ -38,8 +38,7 @@ void lb_hash_str(lb_hash *h, const char *s)
 void lb_hash_hex(lb_hash *h, char out[33])
 {
     XXH128_hash_t v = XXH3_128bits_digest(h->st);
-    snprintf(out, 33, "%016llx%016llx", (unsigned long long)v.high64,
-             (unsigned long long)v.low64);
+    snprintf(out, 33, "%016llx%016llx", (unsigned long long)v.high64, (unsigned long long)v.low64);
     XXH3_freeState(h->st);
     h->st = NULL;
 }

@@ -336,8 +336,7 @@ int lb_chapter_load(const char *path, lb_chapter *ch, lb_diag *d)
     return parse_chapter(ch, d);
 }
 
-int lb_chapter_load_mem(const char *path, const char *text, size_t len, lb_chapter *ch,
-                        lb_diag *d)
+int lb_chapter_load_mem(const char *path, const char *text, size_t len, lb_chapter *ch, lb_diag *d)
 {
     start_chapter(path, ch);
     lb_buf_append(&ch->src, text, len);

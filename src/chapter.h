@@ -15,27 +15,27 @@
 #include "result.h"
 
 typedef struct lb_chunk {
-    size_t index;       /* position among the chapter's chunks */
-    int line;           /* the opening fence's line (1-based) */
-    int col;            /* the opening fence's column */
-    int code_line;      /* the first line of code: line + 1 */
-    char *prefix;       /* container prefix of the fence line ("> " in a quote) */
+    size_t index;  /* position among the chapter's chunks */
+    int line;      /* the opening fence's line (1-based) */
+    int col;       /* the opening fence's column */
+    int code_line; /* the first line of code: line + 1 */
+    char *prefix;  /* container prefix of the fence line ("> " in a quote) */
     lb_info info;
     lb_opts opts;
-    char *code;         /* the literal code, as cmark gives it */
-    cmark_node *node;   /* owned by the chapter's document */
-    cmark_node *out_node; /* the ```output block right after, or NULL */
+    char *code;                 /* the literal code, as cmark gives it */
+    cmark_node *node;           /* owned by the chapter's document */
+    cmark_node *out_node;       /* the ```output block right after, or NULL */
     int out_line, out_end_line; /* its fences' lines; out_end_line 0 if unclosed */
-    char *expected;     /* its text, or NULL */
-    char *anchor;       /* the HTML id: the name, or "chunk-N" */
-    char *label;        /* "FILE#name" or "FILE:LINE" for messages */
+    char *expected;             /* its text, or NULL */
+    char *anchor;               /* the HTML id: the name, or "chunk-N" */
+    char *label;                /* "FILE#name" or "FILE:LINE" for messages */
     lb_result res;
 } lb_chunk;
 
 typedef struct {
-    char *path;  /* as given: chapters/03-shared-memory.md */
-    char *slug;  /* 03-shared-memory */
-    char *title; /* the first level-1 heading's text, or the slug */
+    char *path;   /* as given: chapters/03-shared-memory.md */
+    char *slug;   /* 03-shared-memory */
+    char *title;  /* the first level-1 heading's text, or the slug */
     int is_index; /* chapters/index.md: the front page */
     lb_buf src;
     cmark_node *doc;
@@ -49,8 +49,7 @@ typedef struct {
 int lb_chapter_load(const char *path, lb_chapter *ch, lb_diag *d);
 /* The same from text already in memory (len bytes, NULs allowed); path
  * only names it in messages and gives the slug. For tests and fuzzing. */
-int lb_chapter_load_mem(const char *path, const char *text, size_t len, lb_chapter *ch,
-                        lb_diag *d);
+int lb_chapter_load_mem(const char *path, const char *text, size_t len, lb_chapter *ch, lb_diag *d);
 void lb_chapter_free(lb_chapter *ch);
 /* The chunk named name, or NULL. */
 lb_chunk *lb_chapter_find(lb_chapter *ch, const char *name);

@@ -26,8 +26,7 @@ typedef struct {
  * library arguments), for the page's caption and the cache key. Appends
  * words to argv. The chapter's own folder is on the include path, so a
  * chapter can #include "a header beside it.h". */
-void lb_c_compile_argv(const lb_ctx *ctx, const lb_chapter *ch, const lb_chunk *c,
-                       lb_strv *argv);
+void lb_c_compile_argv(const lb_ctx *ctx, const lb_chapter *ch, const lb_chunk *c, lb_strv *argv);
 
 /* Compiles and runs a C chunk whose assembled program is src, filling
  * c->res. Headers the compiler read are appended to deps (one path per

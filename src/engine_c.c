@@ -71,8 +71,7 @@ static void add_lib(lb_strv *argv, const char *lib)
     lb_buf_free(&b);
 }
 
-void lb_c_compile_argv(const lb_ctx *ctx, const lb_chapter *ch, const lb_chunk *c,
-                       lb_strv *argv)
+void lb_c_compile_argv(const lb_ctx *ctx, const lb_chapter *ch, const lb_chunk *c, lb_strv *argv)
 {
     for (size_t i = 0; i < ctx->cc.n; i++)
         lb_strv_push(argv, ctx->cc.v[i]);
@@ -176,8 +175,8 @@ static int compile(const lb_ctx *ctx, const lb_chapter *ch, lb_chunk *c, const c
 {
     lb_strv argv = {0};
     lb_c_compile_argv(ctx, ch, c, &argv);
-    static const char *const tail[] = {"-fdiagnostics-color=never", "-MD", "-MF", "prog.d",
-                                       "-o", "prog", "prog.c", NULL};
+    static const char *const tail[] = {
+        "-fdiagnostics-color=never", "-MD", "-MF", "prog.d", "-o", "prog", "prog.c", NULL};
     for (size_t i = 0; tail[i]; i++)
         lb_strv_push(&argv, tail[i]);
     for (size_t i = 0; i < c->opts.libs.n; i++)
@@ -240,8 +239,7 @@ void lb_check_result(lb_chunk *c)
         return;
     if (!c->opts.exit_any && res->exit_code != c->opts.exit_code && res->exit_code >= 0) {
         lb_buf m = LB_BUF_INIT;
-        lb_buf_printf(&m, "exited with status %d, expected %d", res->exit_code,
-                      c->opts.exit_code);
+        lb_buf_printf(&m, "exited with status %d, expected %d", res->exit_code, c->opts.exit_code);
         if (c->opts.exit_code == 0 && !c->opts.exit_any)
             lb_buf_puts(&m, " (add exit=N or exit=any to the chunk if that is intended)");
         free(res->failure);
@@ -253,8 +251,7 @@ void lb_check_result(lb_chunk *c)
         !lb_match(c->expected, strlen(c->expected), res->out ? res->out : "", res->out_len)) {
         lb_buf diff = LB_BUF_INIT;
         lb_match_diff(c->expected, strlen(c->expected), res->out ? res->out : "", res->out_len,
-                      "expected",
-                      "actual", &diff);
+                      "expected", "actual", &diff);
         lb_run_fail(c, "output differs from the expected block", diff.ptr);
         res->mismatch = 1;
         lb_buf_free(&diff);

@@ -57,8 +57,9 @@ static void add_log_formats(const char *script, lb_buf *out)
             for (int i = 0; i < 4; i++) {
                 char pat[32];
                 snprintf(pat, sizeof pat, "set format %s", names[i]);
-                int wanted = axlen == strlen(names[i]) ? strncmp(ax, names[i], axlen) == 0
-                             : (i < 2 && memchr(ax, names[i][0], axlen) && !strchr(ax, '2'));
+                int wanted = axlen == strlen(names[i])
+                                 ? strncmp(ax, names[i], axlen) == 0
+                                 : (i < 2 && memchr(ax, names[i][0], axlen) && !strchr(ax, '2'));
                 if (wanted && !strstr(script, pat))
                     lb_buf_printf(out, "; set format %s '10^{%%L}'", names[i]);
             }

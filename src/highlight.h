@@ -20,9 +20,10 @@
 #include "buf.h"
 
 typedef struct {
-    char *dir;      /* the cache folder of highlighted listings (owned) */
-    char *identity; /* source-highlight's identity, NULL when not installed (owned) */
-    _Atomic int spawned; /* times source-highlight ran (a no-op rebuild keeps 0); lb_hl_code may run on several threads at once */
+    char *dir;           /* the cache folder of highlighted listings (owned) */
+    char *identity;      /* source-highlight's identity, NULL when not installed (owned) */
+    _Atomic int spawned; /* times source-highlight ran (a no-op rebuild keeps 0); lb_hl_code may run
+                            on several threads at once */
 } lb_highlighter;
 
 /* cache_dir is litbook's cache (out/.cache). Looks source-highlight up

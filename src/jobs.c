@@ -93,7 +93,14 @@ void lb_sched_run(lb_job *jobs, size_t n, int nthreads, volatile int *stop_flag)
 {
     if (n == 0)
         return;
-    lb_sched s = {jobs, n, lb_xcalloc(n, 1), 0, 0, 0, stop_flag, PTHREAD_MUTEX_INITIALIZER,
+    lb_sched s = {jobs,
+                  n,
+                  lb_xcalloc(n, 1),
+                  0,
+                  0,
+                  0,
+                  stop_flag,
+                  PTHREAD_MUTEX_INITIALIZER,
                   PTHREAD_COND_INITIALIZER};
     if (nthreads < 1)
         nthreads = 1;

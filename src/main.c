@@ -43,17 +43,23 @@ static int usage_error(const char *msg)
 static int parse(int argc, char **argv, lb_build_opts *o, const char *cmd)
 {
     static const struct option longs[] = {
-        {"out", required_argument, 0, 'o'},     {"jobs", required_argument, 0, 'j'},
-        {"force", no_argument, 0, 'B'},         {"keep-going", no_argument, 0, 'k'},
-        {"update", no_argument, 0, 'U'},        {"record", no_argument, 0, 'R'},
-        {"quiet", no_argument, 0, 'q'},         {"verbose", no_argument, 0, 'v'},
+        {"out", required_argument, 0, 'o'},
+        {"jobs", required_argument, 0, 'j'},
+        {"force", no_argument, 0, 'B'},
+        {"keep-going", no_argument, 0, 'k'},
+        {"update", no_argument, 0, 'U'},
+        {"record", no_argument, 0, 'R'},
+        {"quiet", no_argument, 0, 'q'},
+        {"verbose", no_argument, 0, 'v'},
         {0, 0, 0, 0},
     };
     int ch;
     opterr = 0;
     while ((ch = getopt_long(argc, argv, "+o:j:Bkqv", longs, NULL)) != -1) {
         switch (ch) {
-        case 'o': o->out_dir = optarg; break;
+        case 'o':
+            o->out_dir = optarg;
+            break;
         case 'j': {
             char *end;
             long n = strtol(optarg, &end, 10);
@@ -62,12 +68,24 @@ static int parse(int argc, char **argv, lb_build_opts *o, const char *cmd)
             o->jobs = (int)n;
             break;
         }
-        case 'B': o->force = 1; break;
-        case 'k': o->keep_going = 1; break;
-        case 'U': o->update = 1; break;
-        case 'R': o->record = 1; break;
-        case 'q': o->quiet = 1; break;
-        case 'v': o->verbose = 1; break;
+        case 'B':
+            o->force = 1;
+            break;
+        case 'k':
+            o->keep_going = 1;
+            break;
+        case 'U':
+            o->update = 1;
+            break;
+        case 'R':
+            o->record = 1;
+            break;
+        case 'q':
+            o->quiet = 1;
+            break;
+        case 'v':
+            o->verbose = 1;
+            break;
         default: {
             char m[128];
             snprintf(m, sizeof m, "unknown option '%s' for %s", argv[optind - 1], cmd);

@@ -574,8 +574,9 @@ static int set_twin(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
         ok = (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
              *s == '-' || *s == '_';
     if (!ok)
-        return bad_value(kv, err, "expected the name of a c chunk of this chapter (letters, "
-                                  "digits, '-' and '_')");
+        return bad_value(kv, err,
+                         "expected the name of a c chunk of this chapter (letters, "
+                         "digits, '-' and '_')");
     free(o->twin);
     o->twin = lb_xstrdup(kv->value);
     return 0;

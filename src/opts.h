@@ -18,29 +18,29 @@ enum { LB_SAN_ADDRESS = 1, LB_SAN_UNDEFINED = 2 };
 
 typedef struct {
     lb_engine engine;
-    lb_eval eval;   /* eval=true|false|compile; default true (run) */
-    bool echo;      /* default true for c/python, false for gnuplot */
-    bool output;    /* default true */
-    bool exclusive; /* run with no other job of the build running (timings) */
-    lb_strv args;   /* split like a shell */
+    lb_eval eval;     /* eval=true|false|compile; default true (run) */
+    bool echo;        /* default true for c/python, false for gnuplot */
+    bool output;      /* default true */
+    bool exclusive;   /* run with no other job of the build running (timings) */
+    lb_strv args;     /* split like a shell */
     char *stdin_text; /* NULL when absent; "\n" and "\t" and "\\" unescaped */
-    lb_strv cflags; /* extra flags, split */
-    lb_strv libs;   /* pkg-config names or plain library names */
-    double timeout; /* seconds, > 0; default 10 */
+    lb_strv cflags;   /* extra flags, split */
+    lb_strv libs;     /* pkg-config names or plain library names */
+    double timeout;   /* seconds, > 0; default 10 */
     /* Limits (sandbox.h); 0 means unlimited except for maxout. */
-    unsigned long cpu;            /* seconds of CPU time; default 300 */
-    unsigned long long memory;    /* bytes of address space per process; default 4 GiB */
-    unsigned long long filesize;  /* bytes, largest file it may write; default 1 GiB */
-    unsigned long procs;          /* processes and threads at once; default 256 */
-    unsigned long long maxout;    /* bytes kept per stream (stdout, stderr); default 1 MiB */
-    int exit_code;  /* default 0 */
-    bool exit_any;  /* exit=any */
-    int repeat;     /* 0..1000 extra runs; default 0 (BOOK-FORMAT says 1: read as one run) */
-    lb_strv data;   /* c/python: the one name to save; gnuplot: names read */
+    unsigned long cpu;           /* seconds of CPU time; default 300 */
+    unsigned long long memory;   /* bytes of address space per process; default 4 GiB */
+    unsigned long long filesize; /* bytes, largest file it may write; default 1 GiB */
+    unsigned long procs;         /* processes and threads at once; default 256 */
+    unsigned long long maxout;   /* bytes kept per stream (stdout, stderr); default 1 MiB */
+    int exit_code;               /* default 0 */
+    bool exit_any;               /* exit=any */
+    int repeat;   /* 0..1000 extra runs; default 0 (BOOK-FORMAT says 1: read as one run) */
+    lb_strv data; /* c/python: the one name to save; gnuplot: names read */
     bool data_given;
     unsigned sanitize; /* LB_SAN_* bits */
-    char *caption;  /* gnuplot */
-    char *width;    /* gnuplot: a number (pixels) */
+    char *caption;     /* gnuplot */
+    char *width;       /* gnuplot: a number (pixels) */
     char *height;
     lb_strv requires; /* python: modules */
     char *twin;       /* python: the c chunk of the chapter whose stdout it must equal */

@@ -315,8 +315,9 @@ static void sidebar(lb_buf *b, const lb_book *book, const lb_chapter *current)
                    "<ol class=\"chapters\">\n");
     for (size_t i = 0; i < book->n; i++) {
         const lb_chapter *ch = &book->chapters[i];
-        lb_buf_printf(b, "<li%s><a href=\"%s.html\"%s>", ch == current ? " class=\"current\"" : "",
-                      ch->slug, ch == current ? " aria-current=\"page\"" : "");
+        int here = current == &book->chapters[i];
+        lb_buf_printf(b, "<li%s><a href=\"%s.html\"%s>", here ? " class=\"current\"" : "", ch->slug,
+                      here ? " aria-current=\"page\"" : "");
         lb_buf_put_html(b, ch->title, strlen(ch->title));
         lb_buf_puts(b, "</a></li>\n");
     }

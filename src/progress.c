@@ -71,8 +71,9 @@ void lb_progress_failed(lb_progress *p, const lb_chapter *ch, const lb_chunk *c)
             fputc('\n', stderr);
     }
     if (c->res.mismatch)
-        fprintf(stderr, "note: if the new output is right, accept it with: litbook build "
-                        "--update %s\n",
+        fprintf(stderr,
+                "note: if the new output is right, accept it with: litbook build "
+                "--update %s\n",
                 ch->path);
     fflush(stderr);
     pthread_mutex_unlock(&p->mu);

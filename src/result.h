@@ -19,25 +19,25 @@ typedef struct {
 
 typedef struct {
     lb_res_status status;
-    int cached;       /* came from the cache in this build */
-    int ran;          /* 1: the program ran (not just compiled) */
-    int verified;     /* an output block was compared and matched */
-    int mismatch;     /* an output block was compared and differed */
-    char *failure;    /* one line: "killed by signal 11 (Segmentation fault)" */
-    char *detail;     /* compiler messages, or the diff, for the error box */
+    int cached;        /* came from the cache in this build */
+    int ran;           /* 1: the program ran (not just compiled) */
+    int verified;      /* an output block was compared and matched */
+    int mismatch;      /* an output block was compared and differed */
+    char *failure;     /* one line: "killed by signal 11 (Segmentation fault)" */
+    char *detail;      /* compiler messages, or the diff, for the error box */
     char *compile_log; /* compiler output on success (warnings), may be NULL */
-    char *out;        /* stdout (NUL-terminated; out_len excludes the NUL) */
+    char *out;         /* stdout (NUL-terminated; out_len excludes the NUL) */
     size_t out_len, out_dropped;
     char *err;
     size_t err_len, err_dropped;
-    int exit_code;    /* -1 when killed by a signal */
+    int exit_code;     /* -1 when killed by a signal */
     lb_run_stat first; /* the run whose output is shown */
     lb_run_stat *runs; /* repeat: the timed runs after the warm-up one */
     int nruns;
-    char *svg;        /* gnuplot: the figure */
-    char *command;    /* what was run, for the caption ("cc -std=c11 -O2 ...") */
+    char *svg;            /* gnuplot: the figure */
+    char *command;        /* what was run, for the caption ("cc -std=c11 -O2 ...") */
     char *not_run_reason; /* LB_RES_NOT_RUN: "jax is not installed here" */
-    char *recorded;   /* label when rendered from a recording, else NULL */
+    char *recorded;       /* label when rendered from a recording, else NULL */
 } lb_result;
 
 void lb_result_free(lb_result *r);

@@ -41,8 +41,8 @@ static size_t skip_lines(const lb_buf *src, size_t pos, int count)
 static void new_body(const lb_chunk *c, lb_buf *out)
 {
     lb_buf text = LB_BUF_INIT;
-    lb_match_update(c->expected, strlen(c->expected), c->res.out ? c->res.out : "",
-                    c->res.out_len, &text);
+    lb_match_update(c->expected, strlen(c->expected), c->res.out ? c->res.out : "", c->res.out_len,
+                    &text);
     const char *p = lb_buf_str(&text);
     while (*p) {
         const char *nl = strchr(p, '\n');

@@ -55,20 +55,20 @@ static void plain_chunk_gets_one_line_directive(void **state)
     lb_chapter_free(&ch);
 }
 
-static const char nested[] = "# T\n"                      /* 1 */
-                             "\n"                         /* 2 */
-                             "```c {#body eval=false}\n"  /* 3 */
-                             "a();\n"                     /* 4 */
-                             "if (x)\n"                   /* 5 */
-                             "    b();\n"                 /* 6 */
-                             "```\n"                      /* 7 */
-                             "\n"                         /* 8 */
-                             "```c {#main}\n"             /* 9 */
-                             "int main(void)\n"           /* 10 */
-                             "{\n"                        /* 11 */
-                             "    <<body>>\n"             /* 12 */
-                             "    return 0;\n"            /* 13 */
-                             "}\n"                        /* 14 */
+static const char nested[] = "# T\n"                     /* 1 */
+                             "\n"                        /* 2 */
+                             "```c {#body eval=false}\n" /* 3 */
+                             "a();\n"                    /* 4 */
+                             "if (x)\n"                  /* 5 */
+                             "    b();\n"                /* 6 */
+                             "```\n"                     /* 7 */
+                             "\n"                        /* 8 */
+                             "```c {#main}\n"            /* 9 */
+                             "int main(void)\n"          /* 10 */
+                             "{\n"                       /* 11 */
+                             "    <<body>>\n"            /* 12 */
+                             "    return 0;\n"           /* 13 */
+                             "}\n"                       /* 14 */
                              "```\n";
 
 static void reference_expanded_with_indent_and_line_directives(void **state)
