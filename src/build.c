@@ -848,6 +848,16 @@ static int prepare_out(build *b, lb_diag *d)
     return rc;
 }
 
+static int make_out_dir(const build *b, lb_diag *d)
+{
+    if (lb_mkdirs(b->cache_dir) == 0)
+        return 0;
+    lb_diag_set(d, LB_ERROR, NULL, 0, 0, "cannot create the output folder %s: %s%s", b->cache_dir,
+                strerror(errno),
+                errno == ENOTDIR ? " (a file is in the way; choose another folder with -o)" : "");
+    return -1;
+}
+
 /* One build at a time per output folder: the second waits, and says so. */
 static int lock_out(const build *b, int *fd, lb_diag *d)
 {
@@ -949,7 +959,7 @@ static int run_build(build *b, lb_diag *d, double t0)
         return LB_EXIT_INPUT;
     }
     int lockfd = -1;
-    if (lb_mkdirs(b->cache_dir) < 0 || lock_out(b, &lockfd, d) < 0 || prepare_out(b, d) < 0) {
+    if (make_out_dir(b, d) < 0 || lock_out(b, &lockfd, d) < 0 || prepare_out(b, d) < 0) {
         free(jobs);
         if (lockfd >= 0)
             close(lockfd);
