@@ -106,10 +106,6 @@ build-asan/tests/%: tests/unit/%.c build-asan/liblitbook.a
 unit: $(UNITS)
 e2e: $(LITBOOK)
 
-# Everything ends in one summary line from tools/run-tests.
-check: $(LITBOOK) build-asan/litbook $(UNITS) $(ASAN_UNITS) $(FUZZ_REPLAYS)
-	tools/run-tests
-
 bench: $(LITBOOK)
 	bench/run
 
@@ -135,6 +131,11 @@ build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIB_SRC) $(HDRS) $(GE
 	$(FUZZ_CC) $(BASE_CFLAGS) -Wno-error -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc -Itests/fuzz $< $(LIB_SRC) $(GEN_SRC) $(PKG_LIBS) -lpthread -o $@
 
 fuzz-replay: $(FUZZ_REPLAYS)
+
+# Everything ends in one summary line from tools/run-tests. (After the
+# fuzz variables: make expands a rule's prerequisites where it reads it.)
+check: $(LITBOOK) build-asan/litbook $(UNITS) $(ASAN_UNITS) $(FUZZ_REPLAYS)
+	tools/run-tests
 
 fuzz: $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
 	@for t in $(FUZZ_TARGETS); do \
