@@ -55,6 +55,8 @@ struct build {
     size_t njobs;
     lb_progress progress;
     lb_dep_memo *deps; /* what this build learned of headers */
+    lb_highlighter hl; /* valid once hl_ready */
+    int hl_ready;
     volatile int stop;
 };
 
@@ -589,31 +591,28 @@ static void run_hl_job(void *arg)
     lb_buf_free(&scratch);
 }
 
-/* Highlighting a listing the cache does not hold costs a process start;
- * do those on every core before the (serial) rendering, which then finds
- * them all in the cache. */
-static void prewarm_highlights(build *b, lb_highlighter *hl, const char *which)
+/* Highlighting a listing the cache does not hold costs a process start:
+ * those run as jobs beside the compiles, on every core, and the (serial)
+ * rendering finds them all in the cache. Appends them to *jobs (n of
+ * them already) and returns the new count; *hj holds their arguments. */
+static size_t add_highlight_jobs(build *b, lb_job **jobs, size_t n, hl_job **hj)
 {
-    size_t n = 0;
+    size_t k = 0, cap = 0;
     for (size_t i = 0; i < b->n; i++)
-        n += which[i] ? b->chapters[i].nchunks : 0;
-    hl_job *hj = lb_xcalloc(n ? n : 1, sizeof *hj);
-    lb_job *jobs = lb_xcalloc(n ? n : 1, sizeof *jobs);
-    size_t k = 0;
+        cap += b->named[i] ? b->chapters[i].nchunks : 0;
+    *hj = lb_xcalloc(cap ? cap : 1, sizeof **hj);
+    *jobs = lb_xrealloc(*jobs, (n + cap + 1) * sizeof **jobs);
     for (size_t i = 0; i < b->n; i++) {
-        for (size_t c = 0; which[i] && c < b->chapters[i].nchunks; c++) {
+        for (size_t c = 0; b->named[i] && c < b->chapters[i].nchunks; c++) {
             const lb_chunk *ck = &b->chapters[i].chunks[c];
             if (!lb_hl_language(ck->info.lang))
                 continue;
-            hj[k] = (hl_job){hl, ck};
-            jobs[k] = (lb_job){.run = run_hl_job, .arg = &hj[k]};
+            (*hj)[k] = (hl_job){&b->hl, ck};
+            (*jobs)[n + k] = (lb_job){.run = run_hl_job, .arg = &(*hj)[k]};
             k++;
         }
     }
-    int jn = b->o->jobs > 0 ? b->o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
-    lb_sched_run(jobs, k, jn, NULL);
-    free(jobs);
-    free(hj);
+    return n + k;
 }
 
 /* Renders the pages of the named chapters (those that failed only with
@@ -724,15 +723,12 @@ static int render_pages(build *b, lb_diag *d)
     book.chapters = b->chapters + first;
     book.n = b->n - first;
     book.title = book.front ? book.front->title : "litbook";
-    lb_highlighter hl;
-    lb_hl_init(&hl, b->cache_dir);
-    book.hl = &hl;
+    book.hl = &b->hl;
     lb_buf a = LB_BUF_INIT;
     lb_buf_printf(&a, "%s/assets", b->o->out_dir);
     if (lb_mkdirs(a.ptr) < 0) {
         lb_diag_set(d, LB_ERROR, NULL, 0, 0, "cannot create %s: %s", a.ptr, strerror(errno));
         lb_buf_free(&a);
-        lb_hl_free(&hl);
         return -1;
     }
     lb_buf_free(&a);
@@ -755,13 +751,6 @@ static int render_pages(build *b, lb_diag *d)
         lb_buf_printf(&file, "%s.html", slug);
         stale[i] = b->o->force || !page_current(b, slug, file.ptr, keys[i]);
     }
-    char *which = lb_xcalloc(b->n ? b->n : 1, 1); /* the same, per chapter file */
-    for (size_t i = 0; i < book.n; i++)
-        which[i + first] = stale[i];
-    if (first)
-        which[0] = stale[book.n];
-    prewarm_highlights(b, &hl, which);
-    free(which);
     lb_buf html = LB_BUF_INIT;
     int rc = 0;
     for (size_t i = 0; i <= book.n && rc == 0; i++) {
@@ -794,7 +783,6 @@ static int render_pages(build *b, lb_diag *d)
     free(keys);
     free(stale);
     lb_book_free(&book);
-    lb_hl_free(&hl);
     return rc;
 }
 
@@ -905,6 +893,8 @@ static void init_ctx(build *b)
 
 static void free_build(build *b)
 {
+    if (b->hl_ready)
+        lb_hl_free(&b->hl);
     lb_dep_memo_free(b->deps);
     for (size_t i = 0; i < b->njobs; i++) {
         free(b->jobs[i].src);
@@ -983,8 +973,15 @@ static int run_build(build *b, lb_diag *d, double t0)
         counted += b->jobs[i].wanted || b->jobs[i].needed;
     lb_progress_init(&b->progress, counted, b->o->quiet, b->o->verbose);
     b->deps = lb_dep_memo_new();
+    lb_hl_init(&b->hl, b->cache_dir);
+    b->hl_ready = 1;
+    hl_job *hj = NULL;
+    size_t njobs = add_highlight_jobs(b, &jobs, b->njobs, &hj);
+    for (size_t i = 0; i < b->njobs; i++)
+        b->jobs[i].job = &jobs[i]; /* the array may have moved */
     int jn = b->o->jobs > 0 ? b->o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
-    lb_sched_run(jobs, b->njobs, jn, &b->stop);
+    lb_sched_run(jobs, njobs, jn, &b->stop);
+    free(hj);
     lb_progress_finish_line(&b->progress);
     for (size_t i = 0; i < b->njobs; i++)
         free(jobs[i].deps);
