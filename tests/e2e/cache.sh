@@ -56,6 +56,20 @@ check "another compiler (CC=gcc) reruns every C chunk" ran_is 3
 lb build -B
 check "-B forces a rerun of everything named" ran_is 4
 
+# Pages: left alone when nothing they show changed, rewritten when it did.
+mkbook good.md mismatch.md
+sed -i 's/line three/line 3/' "$BOOK/chapters/mismatch.md"
+lb build
+touch -d '2001-01-01' "$BOOK/out/good.html" "$BOOK/out/mismatch.html"
+lb build
+check "a no-op rebuild rewrites no page" test "$(stat -c %Y "$BOOK/out/good.html")" -lt 1000000000
+sed -i 's/^# Mismatch/# Mismatch, renamed/' "$BOOK/chapters/mismatch.md"
+lb build
+check "another chapter's new title reaches this page's sidebar" has "Mismatch, renamed" "$BOOK/out/good.html"
+rm "$BOOK/out/good.html"
+lb build
+check "a deleted page is made again" test -f "$BOOK/out/good.html"
+
 # kill -9 at random instants, then a rebuild gives the clean build's pages.
 mkbook
 cp "$FIX"/cache/01-deps.md "$FIX"/cache/shared.h "$FIX"/good.md "$BOOK/chapters/"
