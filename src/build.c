@@ -580,34 +580,45 @@ static int write_page(const build *b, const char *slug, const lb_buf *html, lb_d
 
 typedef struct {
     lb_highlighter *hl;
-    const lb_chunk *c;
+    const lb_chapter *ch;
+    const char *sl; /* source-highlight's language */
 } hl_job;
 
+/* One chapter's listings in one language, highlighted in one run. */
 static void run_hl_job(void *arg)
 {
     hl_job *j = arg;
-    lb_buf scratch = LB_BUF_INIT;
-    lb_hl_code(j->hl, j->c->info.lang, j->c->code, &scratch);
-    lb_buf_free(&scratch);
+    const char **codes = lb_xcalloc(j->ch->nchunks ? j->ch->nchunks : 1, sizeof *codes);
+    const char *lang = NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < j->ch->nchunks; i++) {
+        const lb_chunk *c = &j->ch->chunks[i];
+        const char *sl = lb_hl_language(c->info.lang);
+        if (sl && strcmp(sl, j->sl) == 0) {
+            codes[n++] = c->code;
+            lang = c->info.lang;
+        }
+    }
+    if (n)
+        lb_hl_warm(j->hl, lang, codes, n);
+    free(codes);
 }
 
-/* Highlighting a listing the cache does not hold costs a process start:
- * those run as jobs beside the compiles, on every core, and the (serial)
- * rendering finds them all in the cache. Appends them to *jobs (n of
- * them already) and returns the new count; *hj holds their arguments. */
+/* Highlighting listings the cache does not hold costs a process start:
+ * one job per chapter and language runs beside the compiles, and the
+ * (serial) rendering then finds every listing in the cache. Appends the
+ * jobs to *jobs (n of them already); returns the new count. *hj holds
+ * their arguments. */
 static size_t add_highlight_jobs(build *b, lb_job **jobs, size_t n, hl_job **hj)
 {
-    size_t k = 0, cap = 0;
-    for (size_t i = 0; i < b->n; i++)
-        cap += b->named[i] ? b->chapters[i].nchunks : 0;
-    *hj = lb_xcalloc(cap ? cap : 1, sizeof **hj);
-    *jobs = lb_xrealloc(*jobs, (n + cap + 1) * sizeof **jobs);
+    static const char *const langs[] = {"c", "cpp", "python", "sh"};
+    enum { NLANGS = sizeof langs / sizeof langs[0] };
+    *hj = lb_xcalloc(b->n * NLANGS + 1, sizeof **hj);
+    *jobs = lb_xrealloc(*jobs, (n + b->n * NLANGS + 1) * sizeof **jobs);
+    size_t k = 0;
     for (size_t i = 0; i < b->n; i++) {
-        for (size_t c = 0; b->named[i] && c < b->chapters[i].nchunks; c++) {
-            const lb_chunk *ck = &b->chapters[i].chunks[c];
-            if (!lb_hl_language(ck->info.lang))
-                continue;
-            (*hj)[k] = (hl_job){&b->hl, ck};
+        for (size_t l = 0; b->named[i] && l < NLANGS; l++) {
+            (*hj)[k] = (hl_job){&b->hl, &b->chapters[i], langs[l]};
             (*jobs)[n + k] = (lb_job){.run = run_hl_job, .arg = &(*hj)[k]};
             k++;
         }

@@ -37,6 +37,13 @@ const char *lb_hl_language(const char *lang);
 /* Appends code as HTML: highlighted <span>s when it can, escaped text
  * otherwise. h may be NULL (plain). Never fails. */
 void lb_hl_code(lb_highlighter *h, const char *lang, const char *code, lb_buf *out);
+/* Fills the cache for the listings in codes (all in lang) that it lacks,
+ * with one run of source-highlight for all of them: they are joined with a
+ * marker line between them, and the output split there and checked piece
+ * by piece against the listings (a marker caught in an unclosed comment or
+ * string fails the check, and then each listing gets a run of its own).
+ * Safe to call from several threads at once for different listings. */
+void lb_hl_warm(lb_highlighter *h, const char *lang, const char *const *codes, size_t n);
 /* Turns source-highlight's html-css output into the spans alone (drops its
  * comment header and <pre><tt> wrapper, and unwraps class="normal" spans).
  * Returns 0, or -1 when the text does not look like its output. */
