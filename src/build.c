@@ -16,6 +16,7 @@
 #include "cache.h"
 #include "engine.h"
 #include "fsutil.h"
+#include "jail.h"
 #include "jobs.h"
 #include "progress.h"
 #include "record.h"
@@ -992,6 +993,7 @@ static int run_build(build *b, lb_diag *d, double t0)
         b->jobs[i].job = &jobs[i]; /* the array may have moved */
     int jn = b->o->jobs > 0 ? b->o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
     lb_sched_run(jobs, njobs, jn, &b->stop);
+    lb_jail_thread_release(); /* this thread ran jobs too */
     free(hj);
     lb_progress_finish_line(&b->progress);
     for (size_t i = 0; i < b->njobs; i++)

@@ -264,6 +264,60 @@ static void warn_uncapped(void)
                     "not apply to root\n");
 }
 
+/* The calling thread's own v1 pids cgroup (see jail.h). */
+typedef struct {
+    char *dir; /* NULL: could not be made; the thread uses per-run cgroups */
+} thread_cg;
+
+static pthread_key_t thread_key;
+static pthread_once_t thread_key_once = PTHREAD_ONCE_INIT;
+
+/* Moves the thread back to where litbook started and removes its cgroup. */
+static void release_thread_cg(void *p)
+{
+    thread_cg *t = p;
+    if (t && t->dir) {
+        char tid[32];
+        snprintf(tid, sizeof tid, "%ld", (long)gettid());
+        if (write_str(M.v1_pids, "tasks", tid) == 0)
+            rmdir(t->dir);
+        free(t->dir);
+    }
+    free(t);
+}
+
+static void make_thread_key(void)
+{
+    pthread_key_create(&thread_key, release_thread_cg);
+}
+
+static const char *thread_cgroup(void)
+{
+    pthread_once(&thread_key_once, make_thread_key);
+    thread_cg *t = pthread_getspecific(thread_key);
+    if (t)
+        return t->dir;
+    t = lb_xcalloc(1, sizeof *t);
+    pthread_setspecific(thread_key, t);
+    char tid[32];
+    snprintf(tid, sizeof tid, "%ld", (long)gettid());
+    t->dir = make_cgroup(M.v1_pids);
+    if (t->dir && write_str(t->dir, "tasks", tid) < 0) {
+        rmdir(t->dir);
+        free(t->dir);
+        t->dir = NULL;
+    }
+    return t->dir;
+}
+
+void lb_jail_thread_release(void)
+{
+    if (pthread_once(&thread_key_once, make_thread_key) != 0)
+        return;
+    release_thread_cg(pthread_getspecific(thread_key));
+    pthread_setspecific(thread_key, NULL);
+}
+
 void lb_jail_open(lb_jail *j, unsigned long max_procs)
 {
     pthread_once(&discover_once, discover);
@@ -276,6 +330,14 @@ void lb_jail_open(lb_jail *j, unsigned long max_procs)
         j->kill_fd = open_in(j->dirs[0], "cgroup.kill");
         if (max_procs && M.v2_pids && write_str(j->dirs[0], "pids.max", cap) == 0)
             j->pids_capped = 1;
+    }
+    if (M.v1_pids && !j->pids_capped && max_procs && (j->thread_dir = thread_cgroup())) {
+        char with_us[32]; /* the thread itself is one of the cgroup's tasks */
+        snprintf(with_us, sizeof with_us, "%lu", max_procs + 1);
+        if (write_str(j->thread_dir, "pids.max", with_us) == 0)
+            j->pids_capped = 1;
+        else
+            j->thread_dir = NULL;
     }
     if (M.v1_pids && !j->pids_capped && max_procs && (j->dirs[1] = make_cgroup(M.v1_pids))) {
         j->procs_fd[1] = open_in(j->dirs[1], "cgroup.procs");
@@ -431,8 +493,11 @@ static size_t list_cgroup(const char *dir, pid_set *victims, pid_t skip)
     size_t n = 0;
     if (lb_read_file(p.ptr, &b) == 0) {
         char *save = NULL;
+        pid_t self = getpid(); /* present when a thread of ours sits in dir */
         for (char *t = strtok_r(b.ptr, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
             pid_t pid = (pid_t)atol(t);
+            if (pid == self)
+                continue;
             if (pid > 0 && pid != skip)
                 pid_add(victims, pid);
             n++;
@@ -471,6 +536,10 @@ void lb_jail_close(lb_jail *j, pid_t child)
     for (int i = 0; i < LB_JAIL_NDIRS; i++)
         if (j->dirs[i] && empty_cgroup(j->dirs[i], &victims, child, until) == 0)
             contained = 1;
+    if (j->thread_dir && empty_cgroup(j->thread_dir, &victims, child, until) == 0)
+        contained = 1;
+    if (j->thread_dir)
+        write_str(j->thread_dir, "pids.max", "max"); /* the thread's compiles are not capped */
     pthread_mutex_lock(&fork_lock);
     if (!contained)
         while (child > 0 && kill_tree_pass(child, &victims) > 0 && now_s() < until) {

@@ -8,7 +8,13 @@
  *   - a fresh cgroup v2 directory: its cgroup.kill (Linux 5.14) kills every
  *     member at once, wherever it moved in the process tree; with the pids
  *     controller enabled there, pids.max caps the number of tasks;
- *   - a fresh cgroup v1 pids directory (hybrid hierarchies), for pids.max;
+ *   - in a cgroup v1 pids hierarchy (hybrid machines), a cgroup of the
+ *     calling thread's own, entered once: v1 places single threads, and a
+ *     process is born in the cgroup of the thread that forks it, so the
+ *     child needs no migration (each one waits for an RCU grace period,
+ *     about 20 ms here, which per run left a core idle). pids.max is set
+ *     for each run, to the chunk's limit plus the thread itself, and back to
+ *     "max" after it. Failing that, a fresh v1 pids directory per run;
  *   - failing both, RLIMIT_NPROC (useful only when not root) and a sweep of
  *     the process tree through /proc.
  *
@@ -29,6 +35,7 @@ enum { LB_JAIL_NDIRS = 2 };
 
 typedef struct {
     char *dirs[LB_JAIL_NDIRS];   /* cgroups made for this run (owned), or NULL */
+    const char *thread_dir;      /* or the calling thread's own v1 pids cgroup (borrowed) */
     int procs_fd[LB_JAIL_NDIRS]; /* their cgroup.procs, for the child; -1 */
     int kill_fd;                 /* dirs[0]'s cgroup.kill, or -1 */
     int pids_capped;             /* max_procs is enforced by a pids.max */
@@ -55,6 +62,12 @@ void lb_jail_close(lb_jail *j, pid_t child);
 void lb_jail_fork_begin(void);
 void lb_jail_fork_end(pid_t pid);
 void lb_jail_forget(pid_t pid);
+
+/* A thread that ran contained programs may hold a cgroup of its own (see
+ * lb_jail_open); this gives it back. Worker threads do it as they end (a
+ * thread-specific destructor); a thread that outlives the jobs, such as
+ * the main one, calls it when they are done. */
+void lb_jail_thread_release(void);
 
 /* One line on what this machine gives: "cgroup v2 (cgroup.kill) + cgroup
  * v1 pids.max", "no cgroup: process limit not enforced (root)". Appends. */
