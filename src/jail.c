@@ -548,10 +548,8 @@ void lb_jail_close(lb_jail *j, pid_t child)
             pthread_mutex_lock(&fork_lock);
         }
     /* A killed process becomes a zombie a moment after it leaves the
-     * cgroup, and its orphans reach us once their parent is gone. A run
-     * that left nothing behind has nothing to wait for: the /proc scans
-     * below cost more than the program itself when it is small. */
-    for (; victims.n > 0;) {
+     * cgroup, and its orphans reach us once their parent is gone. */
+    for (;;) {
         if (M.subreaper)
             reap_orphans();
         if (!any_left(&victims) || now_s() >= until)
