@@ -86,6 +86,9 @@ int lb_python_twin_compare(lb_chapter *ch, lb_chunk *py);
 /* Makes a fresh private directory under ctx->tmp_root; returns its path
  * (caller frees) or NULL with errno set. */
 char *lb_make_workdir(const lb_ctx *ctx);
+/* The same for chunk c's run: on failure c->res is marked failed with the
+ * reason, and NULL returned. */
+char *lb_chunk_workdir(const lb_ctx *ctx, lb_chunk *c);
 
 /* Compares a chunk that ran with its expected block (if any) and its
  * expected exit status, and marks c->res failed or verified. Kept out of

@@ -30,6 +30,19 @@ char *lb_make_workdir(const lb_ctx *ctx)
     return lb_buf_detach(&b);
 }
 
+char *lb_chunk_workdir(const lb_ctx *ctx, lb_chunk *c)
+{
+    char *dir = lb_make_workdir(ctx);
+    if (!dir) {
+        lb_buf m = LB_BUF_INIT;
+        lb_buf_printf(&m, "cannot make a working directory under %s: %s", ctx->tmp_root,
+                      strerror(errno));
+        lb_run_fail(c, m.ptr, NULL);
+        lb_buf_free(&m);
+    }
+    return dir;
+}
+
 /* Runs a short helper command (pkg-config) and returns its stdout, or NULL
  * when it failed. Caller frees. */
 static char *capture(char *const argv[])
@@ -290,15 +303,9 @@ static void run_program(lb_chunk *c, const char *dir, const volatile int *cancel
 void lb_engine_c(const lb_ctx *ctx, lb_chapter *ch, lb_chunk *c, const char *src, lb_strv *deps)
 {
     lb_result_free(&c->res);
-    char *dir = lb_make_workdir(ctx);
-    if (!dir) {
-        lb_buf m = LB_BUF_INIT;
-        lb_buf_printf(&m, "cannot make a working directory under %s: %s", ctx->tmp_root,
-                      strerror(errno));
-        lb_run_fail(c, m.ptr, NULL);
-        lb_buf_free(&m);
+    char *dir = lb_chunk_workdir(ctx, c);
+    if (!dir)
         return;
-    }
     lb_buf path = LB_BUF_INIT;
     lb_buf_printf(&path, "%s/prog.c", dir);
     if (lb_write_file_atomic(path.ptr, src, strlen(src)) < 0) {

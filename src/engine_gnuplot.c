@@ -196,13 +196,10 @@ static void run_gnuplot(const lb_ctx *ctx, lb_chapter *ch, lb_chunk *c, const ch
 void lb_engine_gnuplot(const lb_ctx *ctx, lb_chapter *ch, lb_chunk *c, const lb_strv *data)
 {
     lb_result_free(&c->res);
-    char *dir = lb_make_workdir(ctx);
-    lb_buf err = LB_BUF_INIT;
-    if (!dir) {
-        c->res.status = LB_RES_FAILED;
-        c->res.failure = lb_xstrdup("cannot make a working directory");
+    char *dir = lb_chunk_workdir(ctx, c);
+    if (!dir)
         return;
-    }
+    lb_buf err = LB_BUF_INIT;
     int w = c->opts.width ? atoi(c->opts.width) : 720;
     int h = c->opts.height ? atoi(c->opts.height) : 420;
     lb_buf style = LB_BUF_INIT, script = LB_BUF_INIT, path = LB_BUF_INIT;

@@ -391,15 +391,9 @@ void lb_engine_python(const lb_ctx *ctx, lb_chapter *ch, lb_chunk *c, const char
     if (versions && *versions)
         lb_buf_printf(&cmd, "  # %s", versions);
     c->res.command = lb_buf_detach(&cmd);
-    char *dir = lb_make_workdir(ctx);
-    if (!dir) {
-        lb_buf m = LB_BUF_INIT;
-        lb_buf_printf(&m, "cannot make a working directory under %s: %s", ctx->tmp_root,
-                      strerror(errno));
-        lb_run_fail(c, m.ptr, NULL);
-        lb_buf_free(&m);
+    char *dir = lb_chunk_workdir(ctx, c);
+    if (!dir)
         return;
-    }
     /* Blank lines first, so a traceback's line numbers are the chapter's. */
     lb_buf prog = LB_BUF_INIT;
     for (int i = 1; i < c->code_line; i++)
