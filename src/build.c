@@ -372,7 +372,7 @@ static int plan(build *b, lb_job **jobs_out, lb_diag *d)
                 return -1;
             continue; /* keyed once the interpreter is known */
         }
-        key_c(b, j);
+        /* C chunks are keyed once the compiler is known (run_build). */
     }
     return 0;
 }

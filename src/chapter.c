@@ -312,6 +312,9 @@ static void start_chapter(const char *path, lb_chapter *ch)
     memset(ch, 0, sizeof *ch);
     ch->path = lb_xstrdup(path);
     ch->slug = make_slug(path);
+    ch->dir = realpath(path, NULL);
+    if (ch->dir && strrchr(ch->dir, '/'))
+        *strrchr(ch->dir, '/') = '\0';
     ch->is_index = strcmp(ch->slug, "index") == 0;
 }
 
@@ -370,6 +373,7 @@ void lb_chapter_free(lb_chapter *ch)
     lb_buf_free(&ch->src);
     free(ch->path);
     free(ch->slug);
+    free(ch->dir);
     free(ch->title);
     memset(ch, 0, sizeof *ch);
 }

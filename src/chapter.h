@@ -35,6 +35,7 @@ typedef struct lb_chunk {
 typedef struct {
     char *path;   /* as given: chapters/03-shared-memory.md */
     char *slug;   /* 03-shared-memory */
+    char *dir;    /* the absolute folder holding the file (for -I), or NULL */
     char *title;  /* the first level-1 heading's text, or the slug */
     int is_index; /* chapters/index.md: the front page */
     lb_buf src;

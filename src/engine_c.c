@@ -112,13 +112,10 @@ void lb_c_compile_argv(const lb_ctx *ctx, const lb_chapter *ch, const lb_chunk *
     lb_buf_printf(&inc, "-I%s", ctx->include_dir);
     lb_strv_push(argv, inc.ptr);
     lb_buf_reset(&inc);
-    char *dir = realpath(ch->path, NULL);
-    if (dir && strrchr(dir, '/')) {
-        *strrchr(dir, '/') = '\0';
-        lb_buf_printf(&inc, "-I%s", dir);
+    if (ch->dir) {
+        lb_buf_printf(&inc, "-I%s", ch->dir);
         lb_strv_push(argv, inc.ptr);
     }
-    free(dir);
     lb_buf_free(&inc);
 }
 

@@ -1,5 +1,6 @@
 #include "fsutil.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -130,17 +131,27 @@ int lb_remove_tree(const char *path)
     return nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-static int sweep_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)ftw;
-    size_t n = strlen(path);
-    if (flag == FTW_F && n > 4 && strcmp(path + n - 4, ".tmp") == 0)
-        unlink(path);
-    return 0;
-}
-
+/* Reads names only (readdir's d_type, no stat per file): the cache holds
+ * thousands of entries, and this runs on every build. */
 void lb_sweep_tmp_files(const char *dir)
 {
-    nftw(dir, sweep_one, 16, FTW_PHYS);
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    lb_buf p = LB_BUF_INIT;
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        size_t n = strlen(e->d_name);
+        lb_buf_reset(&p);
+        lb_buf_printf(&p, "%s/%s", dir, e->d_name);
+        if (e->d_type == DT_DIR)
+            lb_sweep_tmp_files(p.ptr);
+        else if (n > 4 && strcmp(e->d_name + n - 4, ".tmp") == 0 &&
+                 (e->d_type == DT_REG || e->d_type == DT_UNKNOWN))
+            unlink(p.ptr);
+    }
+    lb_buf_free(&p);
+    closedir(d);
 }
