@@ -51,7 +51,7 @@ static int write_all(int fd, const char *data, size_t len)
     return 0;
 }
 
-int lb_write_file_atomic(const char *path, const char *data, size_t len)
+static int write_replace(const char *path, const char *data, size_t len, int sync)
 {
     lb_buf tmp = LB_BUF_INIT;
     /* The pid and a counter make the name unique across processes and
@@ -63,7 +63,7 @@ int lb_write_file_atomic(const char *path, const char *data, size_t len)
         lb_buf_free(&tmp);
         return -1;
     }
-    if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+    if (write_all(fd, data, len) < 0 || (sync && fsync(fd) < 0)) {
         int e = errno;
         close(fd);
         unlink(tmp.ptr);
@@ -80,6 +80,16 @@ int lb_write_file_atomic(const char *path, const char *data, size_t len)
     }
     lb_buf_free(&tmp);
     return 0;
+}
+
+int lb_write_file_atomic(const char *path, const char *data, size_t len)
+{
+    return write_replace(path, data, len, 0);
+}
+
+int lb_write_file_durable(const char *path, const char *data, size_t len)
+{
+    return write_replace(path, data, len, 1);
 }
 
 int lb_write_file_if_changed(const char *path, const char *data, size_t len)

@@ -9,10 +9,16 @@
 /* Reads path into b (appending). Returns 0, or -1 with errno set. */
 int lb_read_file(const char *path, lb_buf *b);
 /* Writes data to path through a temporary file in the same directory,
- * fsync'ed and renamed over path, so a reader (or a crash) sees either the
- * old file or the new one, never a mix. Returns 0, or -1 with errno set
- * (the temporary is removed). */
+ * renamed over path, so a reader, or a build killed at any instant, sees
+ * either the old file or the new one, never a mix. Returns 0, or -1 with
+ * errno set (the temporary is removed). Not flushed to disk: after a power
+ * cut a file may be empty, which is harmless for what litbook can rebuild
+ * (cache entries are checked when read, pages have keys), and costs no
+ * fsync per write (a few ms each, which an edit-and-rebuild would feel). */
 int lb_write_file_atomic(const char *path, const char *data, size_t len);
+/* The same, fsync'ed before the rename: for the author's own files
+ * (chapters rewritten by --update, recordings), which nothing rebuilds. */
+int lb_write_file_durable(const char *path, const char *data, size_t len);
 /* As lb_write_file_atomic, but does nothing when path already holds
  * exactly data (so an unchanged page keeps its timestamp). Returns 1 when
  * it wrote, 0 when unchanged, -1 on error. */

@@ -273,7 +273,7 @@ int lb_record_save(const char *path, const lb_record_meta *m, const lb_result *r
         lb_buf_append(&dir, path, (size_t)(slash - path));
     lb_record_format(m, r, &text);
     int rc =
-        (slash && lb_mkdirs(dir.ptr) < 0) ? -1 : lb_write_file_atomic(path, text.ptr, text.len);
+        (slash && lb_mkdirs(dir.ptr) < 0) ? -1 : lb_write_file_durable(path, text.ptr, text.len);
     lb_buf_free(&dir);
     lb_buf_free(&text);
     return rc;

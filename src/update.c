@@ -91,7 +91,7 @@ int lb_update_chapters(lb_chapter *chapters, size_t n, const char *named, lb_dia
             continue;
         lb_buf text = LB_BUF_INIT;
         int k = lb_update_text(ch, &text);
-        if (k > 0 && lb_write_file_atomic(ch->path, lb_buf_str(&text), text.len) < 0) {
+        if (k > 0 && lb_write_file_durable(ch->path, lb_buf_str(&text), text.len) < 0) {
             lb_diag_set(d, LB_ERROR, ch->path, 0, 0, "cannot update: %s", strerror(errno));
             lb_buf_free(&text);
             return -1;
