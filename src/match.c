@@ -211,15 +211,35 @@ static void put_hunk(lb_buf *out, const lb_diff_op *ops, size_t lo, size_t hi, c
     }
 }
 
+/* Expected and actual split into lines and aligned by the matcher's diff:
+ * what the diff and the update both start from. */
+typedef struct {
+    lb_lines e, a;
+    lb_diff_op *ops;
+    size_t nops;
+} alignment;
+
+static void align(const char *expected, size_t elen, const char *actual, size_t alen, alignment *al)
+{
+    lb_lines_split(expected, elen, &al->e);
+    lb_lines_split(actual, alen, &al->a);
+    match_ops(&al->e, &al->a, &al->ops, &al->nops);
+}
+
+static void alignment_free(alignment *al)
+{
+    free(al->ops);
+    lb_lines_free(&al->e);
+    lb_lines_free(&al->a);
+}
+
 void lb_match_diff(const char *expected, size_t elen, const char *actual, size_t alen,
                    const char *label_expected, const char *label_actual, lb_buf *out)
 {
-    lb_lines e, a;
-    lb_lines_split(expected, elen, &e);
-    lb_lines_split(actual, alen, &a);
-    lb_diff_op *ops;
-    size_t nops;
-    match_ops(&e, &a, &ops, &nops);
+    alignment al;
+    align(expected, elen, actual, alen, &al);
+    const lb_diff_op *ops = al.ops;
+    size_t nops = al.nops;
     bool headers = false;
     size_t i = 0;
     for (;;) {
@@ -233,36 +253,29 @@ void lb_match_diff(const char *expected, size_t elen, const char *actual, size_t
         }
         size_t lo = i > CONTEXT ? i - CONTEXT : 0;
         size_t hi = hunk_end(ops, nops, i);
-        put_hunk(out, ops, lo, hi, &e, &a);
+        put_hunk(out, ops, lo, hi, &al.e, &al.a);
         i = hi;
     }
-    free(ops);
-    lb_lines_free(&e);
-    lb_lines_free(&a);
+    alignment_free(&al);
 }
 
 void lb_match_update(const char *expected, size_t elen, const char *actual, size_t alen,
                      lb_buf *out)
 {
-    lb_lines e, a;
-    lb_lines_split(expected, elen, &e);
-    lb_lines_split(actual, alen, &a);
-    lb_diff_op *ops;
-    size_t nops;
-    match_ops(&e, &a, &ops, &nops);
-    for (size_t i = 0; i < nops; i++) {
+    alignment al;
+    align(expected, elen, actual, alen, &al);
+    for (size_t i = 0; i < al.nops; i++) {
+        const lb_diff_op *op = &al.ops[i];
         const lb_line *l = NULL;
-        if (ops[i].kind == LB_DIFF_ADD)
-            l = &a.v[ops[i].b];
-        else if (ops[i].kind == LB_DIFF_EQ)
+        if (op->kind == LB_DIFF_ADD)
+            l = &al.a.v[op->b];
+        else if (op->kind == LB_DIFF_EQ)
             /* An EQ pair is byte-equal unless a (re) line matched it. */
-            l = is_re_line(&e.v[ops[i].a]) ? &e.v[ops[i].a] : &a.v[ops[i].b];
+            l = is_re_line(&al.e.v[op->a]) ? &al.e.v[op->a] : &al.a.v[op->b];
         if (l) {
             lb_buf_append(out, l->s, l->len);
             lb_buf_putc(out, '\n');
         }
     }
-    free(ops);
-    lb_lines_free(&e);
-    lb_lines_free(&a);
+    alignment_free(&al);
 }
