@@ -17,7 +17,8 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fr
 
 DEB_PACKAGES := build-essential pkg-config libcmark-dev libxxhash-dev libcmocka-dev \
 	gnuplot-nox libopenblas-dev python3 python3-numpy tidy libxml2-utils \
-	source-highlight chromium clang libclang-rt-dev valgrind clang-format cppcheck
+	source-highlight chromium clang libclang-rt-dev valgrind clang-format cppcheck \
+	python3-venv
 
 LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
 HDRS := $(wildcard src/*.h) include/litbook.h
@@ -42,20 +43,38 @@ all: book
 
 tool: $(LITBOOK)
 
-# The book's NumPy chunks need a Python that has NumPy: Debian's
-# /usr/bin/python3 (make deps installs python3-numpy), not whichever python3
-# comes first on PATH (a pyenv or venv one may lack it). PYTHON=... overrides.
-PYTHON ?= $(firstword $(wildcard /usr/bin/python3) python3)
+# The book's python chunks run with the project's own environment, .venv/
+# (make deps: Debian's python3 with JAX and NumPy pinned by hash from
+# tools/requirements.txt), not whichever python3 comes first on PATH (a pyenv
+# one lacks both). Without .venv, Debian's /usr/bin/python3 (NumPy, no JAX:
+# the JAX chunks are then shown as not run). PYTHON=... overrides.
+VENV := $(CURDIR)/.venv
+PYTHON ?= $(firstword $(wildcard $(VENV)/bin/python) $(wildcard /usr/bin/python3) python3)
+export PYTHON
 
 book: $(LITBOOK)
-	PYTHON='$(PYTHON)' $(LITBOOK) build
+	$(LITBOOK) build
 
 publish: $(LITBOOK)
-	PYTHON='$(PYTHON)' $(LITBOOK) publish
+	$(LITBOOK) publish
 
 deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEB_PACKAGES)
+	$(MAKE) venv
+
+# JAX has no Debian package: a virtual environment of Debian's python3 gets
+# exactly the pinned wheels (every file checked against its hash; no source
+# builds). Remade only when the requirements change.
+.PHONY: venv
+venv: $(VENV)/.installed
+$(VENV)/.installed: tools/requirements.txt
+	rm -rf $(VENV)
+	/usr/bin/python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --no-input --disable-pip-version-check \
+		--require-hashes --only-binary=:all: -r tools/requirements.txt
+	$(VENV)/bin/python -c 'import jax, jax.numpy as jnp; jnp.ones(2).block_until_ready()'
+	touch $@
 
 build/gen/lb_asset_css.c: src/assets/litbook.css tools/embed
 	@mkdir -p $(@D)
@@ -153,4 +172,4 @@ lint:
 	tools/lint
 
 clean:
-	rm -rf build build-asan build-fuzz out
+	rm -rf build build-asan build-fuzz out  # .venv stays: make deps made it
