@@ -58,6 +58,11 @@ book: $(LITBOOK)
 publish: $(LITBOOK)
 	$(LITBOOK) publish
 
+# The interpreter make gives the python chunks (tests/e2e/jax.sh checks it).
+.PHONY: print-python
+print-python:
+	@echo '$(PYTHON)'
+
 deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEB_PACKAGES)
