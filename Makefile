@@ -27,6 +27,9 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 # Assets and litbook.h are embedded in the binary (tools/embed).
 EMBED := lb_asset_css:src/assets/litbook.css lb_asset_js:src/assets/litbook.js \
 	lb_litbook_h:include/litbook.h
+# The templates of `litbook init` (src/init.c).
+EMBED += lb_init_index:src/init/index.md lb_init_chapter:src/init/first-chapter.md \
+	lb_init_python:src/init/python-twin.md
 GEN_SRC := $(foreach e,$(EMBED),build/gen/$(word 1,$(subst :, ,$(e))).c)
 
 OBJ := $(LIB_SRC:src/%.c=build/obj/%.o) $(GEN_SRC:build/gen/%.c=build/obj/gen/%.o)
@@ -36,7 +39,8 @@ ASAN_UNITS := $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%)
 
 LITBOOK := build/litbook
 
-.PHONY: all tool book deps check unit e2e clean bench format lint publish fuzz fuzz-replay
+.PHONY: all tool book deps check unit e2e clean bench format lint publish fuzz fuzz-replay \
+	install uninstall
 .DELETE_ON_ERROR:
 
 all: book
@@ -57,6 +61,22 @@ book: $(LITBOOK)
 
 publish: $(LITBOOK)
 	$(LITBOOK) publish
+
+# Installing, as the GNU conventions say: PREFIX, DESTDIR, BINDIR, MANDIR.
+# The binary carries its header, assets and templates; the manual page is
+# the only other file.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+INSTALL ?= install
+
+install: $(LITBOOK)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	$(INSTALL) -m 755 $(LITBOOK) $(DESTDIR)$(BINDIR)/litbook
+	$(INSTALL) -m 644 docs/litbook.1 $(DESTDIR)$(MANDIR)/man1/litbook.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/litbook $(DESTDIR)$(MANDIR)/man1/litbook.1
 
 # The interpreter make gives the python chunks (tests/e2e/jax.sh checks it).
 .PHONY: print-python
@@ -90,6 +110,15 @@ build/gen/lb_asset_js.c: src/assets/litbook.js tools/embed
 build/gen/lb_litbook_h.c: include/litbook.h tools/embed
 	@mkdir -p $(@D)
 	tools/embed lb_litbook_h $< > $@
+build/gen/lb_init_index.c: src/init/index.md tools/embed
+	@mkdir -p $(@D)
+	tools/embed lb_init_index $< > $@
+build/gen/lb_init_chapter.c: src/init/first-chapter.md tools/embed
+	@mkdir -p $(@D)
+	tools/embed lb_init_chapter $< > $@
+build/gen/lb_init_python.c: src/init/python-twin.md tools/embed
+	@mkdir -p $(@D)
+	tools/embed lb_init_python $< > $@
 
 build/obj/gen/%.o: build/gen/%.c
 	@mkdir -p $(@D)
