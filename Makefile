@@ -24,9 +24,9 @@ LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
 HDRS := $(wildcard src/*.h) include/litbook.h
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 
-# Assets and litbook.h are embedded in the binary (tools/embed).
+# Assets, litbook.h and litbook.py are embedded in the binary (tools/embed).
 EMBED := lb_asset_css:src/assets/litbook.css lb_asset_js:src/assets/litbook.js \
-	lb_litbook_h:include/litbook.h
+	lb_litbook_h:include/litbook.h lb_litbook_py:include/litbook.py
 GEN_SRC := $(foreach e,$(EMBED),build/gen/$(word 1,$(subst :, ,$(e))).c)
 
 OBJ := $(LIB_SRC:src/%.c=build/obj/%.o) $(GEN_SRC:build/gen/%.c=build/obj/gen/%.o)
@@ -85,6 +85,9 @@ build/gen/lb_asset_js.c: src/assets/litbook.js tools/embed
 build/gen/lb_litbook_h.c: include/litbook.h tools/embed
 	@mkdir -p $(@D)
 	tools/embed lb_litbook_h $< > $@
+build/gen/lb_litbook_py.c: include/litbook.py tools/embed
+	@mkdir -p $(@D)
+	tools/embed lb_litbook_py $< > $@
 
 build/obj/gen/%.o: build/gen/%.c
 	@mkdir -p $(@D)
