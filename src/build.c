@@ -56,7 +56,7 @@ struct build {
     chunk_job *jobs;
     size_t njobs;
     lb_progress progress;
-    lb_dep_memo *deps; /* what this build learned of headers */
+    lb_dep_memo *deps;   /* what this build learned of headers */
     lb_value_refs *refs; /* per chapter: its prose's value references */
     char *bad_refs;      /* per chapter: 1 when one quotes a value never published */
     lb_highlighter hl;   /* valid once hl_ready */

@@ -11,8 +11,8 @@
 
 static int name_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
 }
 
 int lb_pub_name_ok(const char *s, size_t n)
@@ -188,8 +188,7 @@ static int add_claim(lb_result *r, const char *rest, size_t len, char *err, size
     return 0;
 }
 
-int lb_pub_add(lb_result *r, const char *kind, const char *rest, size_t len, char *err,
-               size_t errn)
+int lb_pub_add(lb_result *r, const char *kind, const char *rest, size_t len, char *err, size_t errn)
 {
     if (strcmp(kind, "value") == 0)
         return add_value(r, rest, len, err, errn);
