@@ -85,7 +85,9 @@ static void anchor_headings(lb_chapter *ch, idset *ids, lb_buf *toc)
                 lb_buf_printf(&id, "-%d", k);
             }
             idset_add(ids, id.ptr);
-            char *inner = cmark_render_html(n, CMARK_OPT_DEFAULT);
+            /* UNSAFE as for the body: a quoted value (values.h) is our own
+             * inline HTML, and would otherwise be dropped. */
+            char *inner = cmark_render_html(n, CMARK_OPT_UNSAFE);
             /* inner is "<hN>...</hN>\n": put the id in and a self link. */
             lb_buf_reset(&html);
             lb_buf_printf(
