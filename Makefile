@@ -24,9 +24,9 @@ LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
 HDRS := $(wildcard src/*.h) include/litbook.h
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 
-# Assets and litbook.h are embedded in the binary (tools/embed).
+# Assets, litbook.h and litbook.py are embedded in the binary (tools/embed).
 EMBED := lb_asset_css:src/assets/litbook.css lb_asset_js:src/assets/litbook.js \
-	lb_litbook_h:include/litbook.h
+	lb_litbook_h:include/litbook.h lb_litbook_py:include/litbook.py
 # The templates of `litbook init` (src/init.c).
 EMBED += lb_init_index:src/init/index.md lb_init_chapter:src/init/first-chapter.md \
 	lb_init_python:src/init/python-twin.md
@@ -101,24 +101,13 @@ $(VENV)/.installed: tools/requirements.txt
 	$(VENV)/bin/python -c 'import jax, jax.numpy as jnp; jnp.ones(2).block_until_ready()'
 	touch $@
 
-build/gen/lb_asset_css.c: src/assets/litbook.css tools/embed
-	@mkdir -p $(@D)
-	tools/embed lb_asset_css $< > $@
-build/gen/lb_asset_js.c: src/assets/litbook.js tools/embed
-	@mkdir -p $(@D)
-	tools/embed lb_asset_js $< > $@
-build/gen/lb_litbook_h.c: include/litbook.h tools/embed
-	@mkdir -p $(@D)
-	tools/embed lb_litbook_h $< > $@
-build/gen/lb_init_index.c: src/init/index.md tools/embed
-	@mkdir -p $(@D)
-	tools/embed lb_init_index $< > $@
-build/gen/lb_init_chapter.c: src/init/first-chapter.md tools/embed
-	@mkdir -p $(@D)
-	tools/embed lb_init_chapter $< > $@
-build/gen/lb_init_python.c: src/init/python-twin.md tools/embed
-	@mkdir -p $(@D)
-	tools/embed lb_init_python $< > $@
+# One rule per embedded file: build/gen/NAME.c from FILE, for each NAME:FILE.
+define embed_rule
+build/gen/$(1).c: $(2) tools/embed
+	@mkdir -p $$(@D)
+	tools/embed $(1) $$< > $$@
+endef
+$(foreach e,$(EMBED),$(eval $(call embed_rule,$(word 1,$(subst :, ,$(e))),$(word 2,$(subst :, ,$(e))))))
 
 build/obj/gen/%.o: build/gen/%.c
 	@mkdir -p $(@D)
