@@ -9,6 +9,7 @@
 
 #include "cache.h"
 #include "fsutil.h"
+#include "published.h"
 
 #define MAGIC "litbook recording 1"
 
@@ -18,6 +19,7 @@ void lb_record_meta_free(lb_record_meta *m)
     free(m->source_hash);
     free(m->date);
     free(m->machine);
+    free(m->device);
     free(m->cpu);
     free(m->python);
     lb_strv_free(&m->modules);
@@ -136,6 +138,8 @@ void lb_record_format(const lb_record_meta *m, const lb_result *r, lb_buf *out)
     put_field(out, "python", m->python);
     for (size_t i = 0; i < m->modules.n; i++)
         put_field(out, "module", m->modules.v[i]);
+    if (m->device)
+        put_field(out, "device", m->device);
     lb_buf_printf(out, "exit-status: %d\n", r->exit_code);
     lb_buf_printf(out, "wall-seconds: %.6f\n", r->first.wall_s);
     lb_buf_printf(out, "cpu-seconds: %.6f\n", r->first.cpu_s);
@@ -143,6 +147,16 @@ void lb_record_format(const lb_record_meta *m, const lb_result *r, lb_buf *out)
     for (int i = 0; i < r->nruns; i++)
         lb_buf_printf(out, "repeat-run: %.6f %.6f %ld\n", r->runs[i].wall_s, r->runs[i].cpu_s,
                       r->runs[i].maxrss_kb);
+    for (size_t i = 0; i < r->nvalues; i++) {
+        lb_buf_puts(out, "value: ");
+        lb_pub_format_value(&r->values[i], out);
+        lb_buf_putc(out, '\n');
+    }
+    for (size_t i = 0; i < r->nclaims; i++) {
+        lb_buf_puts(out, "claim: ");
+        lb_pub_format_claim(&r->claims[i], out);
+        lb_buf_putc(out, '\n');
+    }
     put_stream(out, "stdout", r->out ? r->out : "", r->out ? r->out_len : 0);
     put_stream(out, "stderr", r->err ? r->err : "", r->err ? r->err_len : 0);
     lb_buf_puts(out, "end\n");
@@ -179,9 +193,15 @@ static int header_line(parser *p, const char *name, const char *v)
         return set_str(&m->cpu, v);
     if (strcmp(name, "python") == 0)
         return set_str(&m->python, v);
+    if (strcmp(name, "device") == 0)
+        return set_str(&m->device, v);
     if (strcmp(name, "module") == 0) {
         lb_strv_push(&m->modules, v);
         return 0;
+    }
+    if (strcmp(name, "value") == 0 || strcmp(name, "claim") == 0) {
+        char err[256];
+        return lb_pub_add(r, name, v, strlen(v), err, sizeof err);
     }
     if (strcmp(name, "exit-status") == 0)
         return sscanf(v, "%d", &r->exit_code) == 1 ? 0 : -1;
@@ -288,6 +308,8 @@ void lb_record_label(const lb_record_meta *m, lb_buf *out)
         lb_buf_printf(out, ", %.10s", m->date); /* the day is enough on a page */
     for (size_t i = 0; i < m->modules.n; i++)
         lb_buf_printf(out, ", %s", m->modules.v[i]);
+    if (m->device)
+        lb_buf_printf(out, ", on %s", m->device);
 }
 
 static void not_run(lb_result *res, const char *reason, const char *path, const char *why)

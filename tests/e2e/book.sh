@@ -8,6 +8,14 @@ OUT=$(mktemp -d /tmp/litbook-book.XXXXXX)
 TMPS+=("$OUT")
 # Shorter microbenchmarks: the figures are not what this test checks.
 export LB_BENCH_MIN_MS=1 LB_BENCH_SAMPLES=5
+# The interpreter make uses (make check passes it; else the project's
+# .venv), behind a wrapper that logs every start.
+PY=${PYTHON:-$ROOT/.venv/bin/python}
+unset PYTHONPATH
+printf '#!/bin/sh\necho "$@" >>"%s/py.log"\nexec "%s" "$@"\n' "$OUT" "$PY" >"$OUT/py"
+chmod +x "$OUT/py"
+: >"$OUT/py.log"
+export PYTHON=$OUT/py
 (cd "$ROOT" && "$LITBOOK" build -o "$OUT" >"$OUT/out.log" 2>"$OUT/err.log")
 RC=$?
 BOOK=$OUT # for not_ok's log
@@ -22,7 +30,22 @@ check "chapter 3 prints the negated array" has "[0, -1, -2, -3, -4, -5, -6, -7, 
 check "chapter 4 prints the squares" has "[1, 4, 9, 16, 25]" "$OUT/04-process-pool.html"
 check "every chapter has a chart" test "$(grep -l '<svg' "$OUT"/[0-9][0-9]-*.html | wc -l)" -eq 10
 check "no failed chunk on any page" test -z "$(grep -l 'class="error-box"' "$OUT"/*.html)"
+# make deps installed JAX: nothing may be left "not run".
+check "no chunk is not run (JAX and NumPy present)" lacks "not run" "$OUT/err.log"
+check "no page shows a not-run chunk" test -z "$(grep -l 'not-run' "$OUT"/[0-9][0-9]-*.html)"
+# The answers, in the verified output elements (not the expected blocks,
+# which a verified chunk's page does not show).
+verified() { # PAGE TEXT: TEXT within a verified output element of PAGE
+    sed -n '/class="output stdout verified"/,/<\/pre>/p' "$OUT/$1" | grep -qF -- "$2"
+}
+check "ch7: JAX prints sin+cos as float32" verified 07-jax-custom-function.html "[ 1.          0.99999994 -1.0000001 ]"
+check "ch6: NumPy and JAX agree" verified 06-numpy-vs-jax-speed.html "same results (float32, to 1e-5): yes"
+check "ch6: the JAX sweep ran on the CPU" verified 06-numpy-vs-jax-speed.html " on cpu"
+check "ch10: NumPy and JAX give the same float64 product" verified 10-dot-product-timing.html "float64: float64 in JAX too; same product to 1e-12: yes"
+check "ch10: and the same float32 product" verified 10-dot-product-timing.html "float32: float32 in JAX too; same product to 0.0001: yes"
+n=$(wc -l <"$OUT/py.log")
 (cd "$ROOT" && "$LITBOOK" build -o "$OUT" >"$OUT/out.log" 2>"$OUT/err.log")
 check "a second build is all cached" has_re ": ([0-9]+) cached, 0 ran, 0 failed" "$OUT/err.log"
+check "a no-op rebuild starts no Python" test "$(wc -l <"$OUT/py.log")" -eq "$n"
 
 done_testing
