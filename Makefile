@@ -24,9 +24,12 @@ LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
 HDRS := $(wildcard src/*.h) include/litbook.h
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 
-# Assets and litbook.h are embedded in the binary (tools/embed).
+# Assets, litbook.h and litbook.py are embedded in the binary (tools/embed).
 EMBED := lb_asset_css:src/assets/litbook.css lb_asset_js:src/assets/litbook.js \
-	lb_litbook_h:include/litbook.h
+	lb_litbook_h:include/litbook.h lb_litbook_py:include/litbook.py
+# The templates of `litbook init` (src/init.c).
+EMBED += lb_init_index:src/init/index.md lb_init_chapter:src/init/first-chapter.md \
+	lb_init_python:src/init/python-twin.md
 GEN_SRC := $(foreach e,$(EMBED),build/gen/$(word 1,$(subst :, ,$(e))).c)
 
 OBJ := $(LIB_SRC:src/%.c=build/obj/%.o) $(GEN_SRC:build/gen/%.c=build/obj/gen/%.o)
@@ -36,7 +39,8 @@ ASAN_UNITS := $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%)
 
 LITBOOK := build/litbook
 
-.PHONY: all tool book deps check unit e2e clean bench format lint publish fuzz fuzz-replay
+.PHONY: all tool book deps check unit e2e clean bench format lint publish fuzz fuzz-replay \
+	install uninstall
 .DELETE_ON_ERROR:
 
 all: book
@@ -57,6 +61,22 @@ book: $(LITBOOK)
 
 publish: $(LITBOOK)
 	$(LITBOOK) publish
+
+# Installing, as the GNU conventions say: PREFIX, DESTDIR, BINDIR, MANDIR.
+# The binary carries its header, assets and templates; the manual page is
+# the only other file.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+INSTALL ?= install
+
+install: $(LITBOOK)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	$(INSTALL) -m 755 $(LITBOOK) $(DESTDIR)$(BINDIR)/litbook
+	$(INSTALL) -m 644 docs/litbook.1 $(DESTDIR)$(MANDIR)/man1/litbook.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/litbook $(DESTDIR)$(MANDIR)/man1/litbook.1
 
 # The interpreter make gives the python chunks (tests/e2e/jax.sh checks it).
 .PHONY: print-python
@@ -81,15 +101,13 @@ $(VENV)/.installed: tools/requirements.txt
 	$(VENV)/bin/python -c 'import jax, jax.numpy as jnp; jnp.ones(2).block_until_ready()'
 	touch $@
 
-build/gen/lb_asset_css.c: src/assets/litbook.css tools/embed
-	@mkdir -p $(@D)
-	tools/embed lb_asset_css $< > $@
-build/gen/lb_asset_js.c: src/assets/litbook.js tools/embed
-	@mkdir -p $(@D)
-	tools/embed lb_asset_js $< > $@
-build/gen/lb_litbook_h.c: include/litbook.h tools/embed
-	@mkdir -p $(@D)
-	tools/embed lb_litbook_h $< > $@
+# One rule per embedded file: build/gen/NAME.c from FILE, for each NAME:FILE.
+define embed_rule
+build/gen/$(1).c: $(2) tools/embed
+	@mkdir -p $$(@D)
+	tools/embed $(1) $$< > $$@
+endef
+$(foreach e,$(EMBED),$(eval $(call embed_rule,$(word 1,$(subst :, ,$(e))),$(word 2,$(subst :, ,$(e))))))
 
 build/obj/gen/%.o: build/gen/%.c
 	@mkdir -p $(@D)

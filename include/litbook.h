@@ -32,10 +32,14 @@
 #ifndef LITBOOK_H
 #define LITBOOK_H
 
+#include <fcntl.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define LB_BENCH_MAX_SAMPLES 1001
 
@@ -171,5 +175,125 @@ static inline void lb_bench_print(FILE *f, const lb_bench *b)
     fprintf(f, "%s\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%llu\t%d\n", b->label, b->median_ns, b->min_ns,
             b->q1_ns, b->q3_ns, b->max_ns, (unsigned long long)b->iters, b->samples);
 }
+
+/* Values and claims: one record a line, escaped as litbook reads them
+ * (src/published.h), appended to $LITBOOK_RESULTS. */
+
+/* Writes s escaped into dst (room for 4 * strlen(s) bytes); returns the
+ * length written. A key escapes spaces too: it ends at the first one. */
+static inline size_t lb__escape(char *dst, const char *s, int esc_space)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t n = 0;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        char e = c == '\\' ? '\\' : c == '\n' ? 'n' : c == '\r' ? 'r' : c == '\t' ? 't' : 0;
+        if (e) {
+            dst[n++] = '\\';
+            dst[n++] = e;
+        } else if (c < 0x20 || c == 0x7f || (c == ' ' && esc_space)) {
+            dst[n++] = '\\';
+            dst[n++] = 'x';
+            dst[n++] = hex[c >> 4];
+            dst[n++] = hex[c & 15];
+        } else {
+            dst[n++] = (char)c;
+        }
+    }
+    return n;
+}
+
+/* Appends "KIND HEAD TEXT\n" (head: already escaped) with one write() on
+ * an O_APPEND descriptor, so the records of forked children never
+ * interleave. */
+static inline void lb__publish(const char *path, const char *head, const char *text)
+{
+    size_t hn = strlen(head);
+    char *rec = (char *)malloc(hn + 4 * strlen(text) + 2);
+    if (!rec)
+        return;
+    memcpy(rec, head, hn);
+    size_t n = hn + lb__escape(rec + hn, text, 0);
+    rec[n++] = '\n';
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0644);
+    if (fd >= 0) {
+        for (size_t done = 0; done < n;) {
+            ssize_t w = write(fd, rec + done, n - done);
+            if (w <= 0)
+                break;
+            done += (size_t)w;
+        }
+        close(fd);
+    }
+    free(rec);
+}
+
+/* The text of a printf format and its arguments, malloc'ed (NULL when out
+ * of memory). */
+static inline char *lb__vformat(const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    char *s = n >= 0 ? (char *)malloc((size_t)n + 1) : NULL;
+    if (s)
+        vsnprintf(s, (size_t)n + 1, fmt, ap);
+    return s;
+}
+
+#if defined(__GNUC__)
+#define LB__PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define LB__PRINTF(f, a)
+#endif
+
+static inline void lb_value(const char *key, const char *fmt, ...) LB__PRINTF(2, 3);
+static inline void lb_value(const char *key, const char *fmt, ...)
+{
+    const char *path = getenv("LITBOOK_RESULTS");
+    if (!path || !*path)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    char *text = lb__vformat(fmt, ap);
+    va_end(ap);
+    /* A bad key reaches litbook whole, escaped, and is reported there. */
+    char *head = (char *)malloc(4 * strlen(key) + 8);
+    if (text && head) {
+        memcpy(head, "value ", 6);
+        size_t n = 6 + lb__escape(head + 6, key, 1);
+        head[n++] = ' ';
+        head[n] = '\0';
+        lb__publish(path, head, text);
+    }
+    free(head);
+    free(text);
+}
+
+static inline int lb__claim(int line, int held, const char *fmt, ...) LB__PRINTF(3, 4);
+static inline int lb__claim(int line, int held, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *text = lb__vformat(fmt, ap);
+    va_end(ap);
+    if (!text)
+        return held;
+    const char *path = getenv("LITBOOK_RESULTS");
+    if (path && *path) {
+        char head[48];
+        snprintf(head, sizeof head, "claim %s %d ", held ? "held" : "failed", line);
+        lb__publish(path, head, text);
+    } else if (!held) {
+        fprintf(stderr, "line %d: claim failed: %s\n", line, text);
+    }
+    free(text);
+    return held;
+}
+
+/* __LINE__ is the chapter's line: the assembled program's #line
+ * directives map it there. */
+#define lb_claim(cond, ...) lb__claim(__LINE__, (cond) ? 1 : 0, __VA_ARGS__)
 
 #endif

@@ -24,6 +24,7 @@
 #include "render.h"
 #include "sandbox.h"
 #include "update.h"
+#include "values.h"
 #include "version.h"
 
 typedef struct build build;
@@ -55,8 +56,10 @@ struct build {
     chunk_job *jobs;
     size_t njobs;
     lb_progress progress;
-    lb_dep_memo *deps; /* what this build learned of headers */
-    lb_highlighter hl; /* valid once hl_ready */
+    lb_dep_memo *deps;   /* what this build learned of headers */
+    lb_value_refs *refs; /* per chapter: its prose's value references */
+    char *bad_refs;      /* per chapter: 1 when one quotes a value never published */
+    lb_highlighter hl;   /* valid once hl_ready */
     int hl_ready;
     volatile int stop;
 };
@@ -226,6 +229,7 @@ static void key_python(build *b, chunk_job *j)
     lb_hash h;
     lb_hash_init(&h);
     lb_hash_str(&h, "litbook " LITBOOK_VERSION " python");
+    lb_hash_str(&h, lb_litbook_py); /* what `import litbook` runs */
     lb_hash_str(&h, b->py.id);
     lb_hash_str(&h, b->py.executable);
     lb_hash_str(&h, j->versions);
@@ -466,6 +470,37 @@ static void record_result(build *b, chunk_job *j)
     lb_record_meta_free(&m);
 }
 
+/* Every chapter's value references, checked before anything runs: each
+ * must name a chunk of its chapter that runs. */
+static int scan_values(build *b, lb_diag *d)
+{
+    b->refs = lb_xcalloc(b->n ? b->n : 1, sizeof *b->refs);
+    b->bad_refs = lb_xcalloc(b->n ? b->n : 1, 1);
+    for (size_t i = 0; i < b->n; i++)
+        if (lb_values_scan(&b->chapters[i], &b->refs[i], d) < 0)
+            return -1;
+    return 0;
+}
+
+/* After the run: in the chapters being built, a reference to a key that
+ * its chunk, which ran, did not publish is an error at the reference, and
+ * its chapter fails. Returns how many there were. */
+static int check_values(build *b)
+{
+    int bad = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        for (size_t k = 0; b->named[i] && k < b->refs[i].n; k++) {
+            lb_diag d = {LB_ERROR, NULL, 0, 0, ""};
+            if (!lb_value_ref_missing(&b->chapters[i], &b->refs[i].v[k], &d))
+                continue;
+            lb_diag_print(stderr, &d, lb_diag_stderr_color());
+            b->bad_refs[i] = 1;
+            bad++;
+        }
+    }
+    return bad;
+}
+
 /* Only chunks of named chapters run; others take what the cache has, and
  * run only when they make data that a chart in a named chapter needs and
  * the cache does not hold it. */
@@ -552,8 +587,10 @@ static void finish_python(build *b)
     }
 }
 
-static int chapter_failed(const lb_chapter *ch)
+static int chapter_failed(const build *b, const lb_chapter *ch)
 {
+    if (b->bad_refs && b->bad_refs[ch - b->chapters])
+        return 1;
     for (size_t i = 0; i < ch->nchunks; i++)
         if (ch->chunks[i].res.status == LB_RES_FAILED)
             return 1;
@@ -656,6 +693,16 @@ static void hash_result(lb_hash *h, const lb_result *r)
     hash_stat(h, &r->first);
     for (int i = 0; i < r->nruns; i++)
         hash_stat(h, &r->runs[i]);
+    for (size_t i = 0; i < r->nvalues; i++) {
+        lb_hash_str(h, r->values[i].key);
+        lb_hash_str(h, r->values[i].text);
+    }
+    for (size_t i = 0; i < r->nclaims; i++) {
+        char t2[32];
+        snprintf(t2, sizeof t2, "%d %d", r->claims[i].held, r->claims[i].line);
+        lb_hash_str(h, t2);
+        lb_hash_str(h, r->claims[i].text);
+    }
 }
 
 /* The inputs of one page: the chapter's text and results, and what every
@@ -755,7 +802,7 @@ static int render_pages(build *b, lb_diag *d)
         lb_chapter *ch = i < book.n ? &book.chapters[i] : book.front;
         const char *slug = i < book.n ? book.chapters[i].slug : "index";
         int wanted = i < book.n ? b->named[i + first] : 1;
-        if (!wanted || (ch && chapter_failed(ch) && !b->o->keep_going))
+        if (!wanted || (ch && chapter_failed(b, ch) && !b->o->keep_going))
             continue;
         page_key(b, &book, ch, i < book.n ? "chapter" : "index", keys[i]);
         lb_buf_puts(&all, keys[i]);
@@ -776,7 +823,7 @@ static int render_pages(build *b, lb_diag *d)
      * chapter is published (with -k, failures show as error boxes). */
     int failed = 0;
     for (size_t i = 0; i < b->n; i++)
-        failed |= chapter_failed(&b->chapters[i]);
+        failed |= chapter_failed(b, &b->chapters[i]);
     if (rc == 0 && b->o->publish && (!failed || b->o->keep_going)) {
         lb_hash h;
         char key[33];
@@ -915,6 +962,10 @@ static void free_build(build *b)
         free(b->jobs[i].versions);
     }
     free(b->jobs);
+    for (size_t i = 0; b->refs && i < b->n; i++)
+        lb_value_refs_free(&b->refs[i]);
+    free(b->refs);
+    free(b->bad_refs);
     for (size_t i = 0; i < b->n; i++)
         lb_chapter_free(&b->chapters[i]);
     free(b->chapters);
@@ -954,7 +1005,8 @@ static int count_jobs(const build *b, lb_progress_summary *s)
 static int run_build(build *b, lb_diag *d, double t0)
 {
     lb_job *jobs = NULL;
-    if (set_paths(b, d) < 0 || load_book(b, d) < 0 || plan(b, &jobs, d) < 0) {
+    if (set_paths(b, d) < 0 || load_book(b, d) < 0 || plan(b, &jobs, d) < 0 ||
+        scan_values(b, d) < 0) {
         for (size_t i = 0; jobs && i < b->njobs; i++)
             free(jobs[i].deps);
         free(jobs);
@@ -999,12 +1051,13 @@ static int run_build(build *b, lb_diag *d, double t0)
     for (size_t i = 0; i < b->njobs; i++)
         free(jobs[i].deps);
     free(jobs);
-    int rc = LB_EXIT_OK;
+    int rc = LB_EXIT_OK, bad_refs = 0;
     if (b->o->interrupted && *b->o->interrupted) {
         fprintf(stderr, "litbook: interrupted; children stopped, pages left as they were\n");
         rc = LB_EXIT_INTERRUPTED;
     } else {
         finish_python(b);
+        bad_refs = check_values(b);
         if (b->o->update)
             lb_update_chapters(b->chapters, b->n, b->named, d);
         if (render_pages(b, d) < 0)
@@ -1012,7 +1065,7 @@ static int run_build(build *b, lb_diag *d, double t0)
     }
     lb_remove_tree(b->ctx.tmp_root);
     lb_progress_summary s;
-    if (count_jobs(b, &s) && rc == LB_EXIT_OK)
+    if ((count_jobs(b, &s) || bad_refs) && rc == LB_EXIT_OK)
         rc = LB_EXIT_FAILED;
     s.seconds = now_s() - t0;
     if (rc != LB_EXIT_INTERRUPTED)

@@ -11,7 +11,11 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "published.h"
 #include "spawn.h"
+
+/* 2: values and claims (published.h) joined the result. */
+#define CACHE_MAGIC "litbook-cache 2\n"
 
 void lb_hash_init(lb_hash *h)
 {
@@ -91,7 +95,7 @@ static void put_stat(lb_buf *b, const char *name, const lb_run_stat *s)
 int lb_cache_store(const char *dir, const char *key, const lb_result *r, const lb_strv *deps)
 {
     lb_buf b = LB_BUF_INIT;
-    lb_buf_puts(&b, "litbook-cache 1\n");
+    lb_buf_puts(&b, CACHE_MAGIC);
     put_num(&b, "status", "%d %d %d", (int)r->status, r->ran, r->exit_code);
     put_str(&b, "failure", r->failure);
     put_str(&b, "detail", r->detail);
@@ -106,6 +110,18 @@ int lb_cache_store(const char *dir, const char *key, const lb_result *r, const l
         put_stat(&b, "run", &r->runs[i]);
     put_str(&b, "svg", r->svg);
     put_str(&b, "command", r->command);
+    lb_buf rec = LB_BUF_INIT;
+    for (size_t i = 0; i < r->nvalues; i++) {
+        lb_buf_reset(&rec);
+        lb_pub_format_value(&r->values[i], &rec);
+        put_rec(&b, "value", rec.ptr, rec.len);
+    }
+    for (size_t i = 0; i < r->nclaims; i++) {
+        lb_buf_reset(&rec);
+        lb_pub_format_claim(&r->claims[i], &rec);
+        put_rec(&b, "claim", rec.ptr, rec.len);
+    }
+    lb_buf_free(&rec);
     for (size_t i = 0; deps && i < deps->n; i++) {
         struct stat st;
         char h[33];
@@ -241,7 +257,7 @@ static void get_stat(const char *s, lb_run_stat *st)
 }
 
 /* Applies one record to r; returns 0 to go on, 1 at the end, -1 when a
- * dependency changed. */
+ * dependency changed or a value or claim record is damaged. */
 static int apply(lb_result *r, const char *name, char *val, size_t len, int *runs_cap,
                  lb_dep_memo *memo)
 {
@@ -249,6 +265,10 @@ static int apply(lb_result *r, const char *name, char *val, size_t len, int *run
         return 1;
     if (strcmp(name, "dep") == 0)
         return dep_unchanged(val, memo) ? 0 : -1;
+    if (strcmp(name, "value") == 0 || strcmp(name, "claim") == 0) {
+        char err[256];
+        return lb_pub_add(r, name, val, len, err, sizeof err) == 0 ? 0 : -1; /* damaged */
+    }
     if (strcmp(name, "status") == 0) {
         int st = 0;
         sscanf(val, "%d %d %d", &st, &r->ran, &r->exit_code);
@@ -314,12 +334,13 @@ int lb_cache_load_memo(const char *dir, const char *key, lb_result *r, lb_dep_me
     lb_buf_printf(&path, "%s/%s", dir, key);
     int rc = lb_read_file(path.ptr, &b);
     lb_buf_free(&path);
-    if (rc < 0 || strncmp(b.ptr, "litbook-cache 1\n", 16) != 0) {
+    size_t magic = strlen(CACHE_MAGIC);
+    if (rc < 0 || b.len < magic || strncmp(b.ptr, CACHE_MAGIC, magic) != 0) {
         lb_buf_free(&b);
         return 0;
     }
     memset(r, 0, sizeof *r);
-    size_t pos = 16;
+    size_t pos = magic;
     int runs_cap = 0, state = 0;
     while (state == 0) {
         char name[32];

@@ -91,8 +91,9 @@ char *lb_make_workdir(const lb_ctx *ctx);
 char *lb_chunk_workdir(const lb_ctx *ctx, lb_chunk *c);
 
 /* Compares a chunk that ran with its expected block (if any) and its
- * expected exit status, and marks c->res failed or verified. Kept out of
- * the engines so a cached result is checked against the current block. */
+ * expected exit status, checks its claims, and marks c->res failed or
+ * verified. Kept out of the engines so a cached or recorded result is
+ * judged against the current block, and its claims again. */
 void lb_check_result(lb_chunk *c);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "fsutil.h"
 #include "match.h"
+#include "published.h"
 #include "run.h"
 #include "sandbox.h"
 #include "spawn.h"
@@ -242,6 +243,37 @@ static void sanitizer_env(lb_strv *env)
     lb_strv_push(env, "UBSAN_OPTIONS=exitcode=86:halt_on_error=1:print_stacktrace=1");
 }
 
+/* A claim that did not hold fails the chunk: one line for the summary,
+ * and every failed claim with its chapter line in the details. Texts are
+ * escaped: program output never reaches the terminal raw. */
+static int check_claims(lb_chunk *c)
+{
+    lb_result *res = &c->res;
+    size_t failed = 0;
+    lb_buf m = LB_BUF_INIT, detail = LB_BUF_INIT;
+    for (size_t i = 0; i < res->nclaims; i++) {
+        const lb_pub_claim *cl = &res->claims[i];
+        if (cl->held)
+            continue;
+        if (failed++ == 0) {
+            lb_buf_puts(&m, "claim failed: ");
+            lb_pub_escape(cl->text, strlen(cl->text), 0, &m);
+        }
+        lb_buf_printf(&detail, "line %d: claim failed: ", cl->line);
+        lb_pub_escape(cl->text, strlen(cl->text), 0, &detail);
+        lb_buf_putc(&detail, '\n');
+    }
+    if (failed > 1)
+        lb_buf_printf(&m, " (and %zu more)", failed - 1);
+    if (failed) {
+        lb_run_fail(c, m.ptr, detail.ptr);
+        res->claim_failed = 1;
+    }
+    lb_buf_free(&m);
+    lb_buf_free(&detail);
+    return failed ? -1 : 0;
+}
+
 void lb_check_result(lb_chunk *c)
 {
     lb_result *res = &c->res;
@@ -267,6 +299,8 @@ void lb_check_result(lb_chunk *c)
         lb_buf_free(&diff);
         return;
     }
+    if (check_claims(c) < 0)
+        return;
     res->verified = c->expected != NULL;
     res->status = LB_RES_OK;
 }
@@ -288,7 +322,7 @@ static void run_program(lb_chunk *c, const char *dir, const volatile int *cancel
         lb_run_fail(c, m.ptr, NULL);
         lb_buf_free(&m);
     } else {
-        lb_run_keep(c, &r);
+        lb_run_keep(&spec, c, &r);
         if (c->res.status == LB_RES_OK && c->opts.sanitize && r.exit_code == 86)
             lb_run_fail(c, "the sanitizer reported an error", c->res.err);
     }

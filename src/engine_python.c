@@ -11,6 +11,7 @@
 #include "cache.h"
 #include "fsutil.h"
 #include "match.h"
+#include "render.h"
 #include "spawn.h"
 #include "run.h"
 
@@ -366,7 +367,7 @@ static void run_program(const lb_ctx *ctx, const lb_chapter *ch, lb_chunk *c, co
         lb_run_fail(c, m.ptr, NULL);
         lb_buf_free(&m);
     } else {
-        lb_run_keep(c, &r);
+        lb_run_keep(&spec, c, &r);
         lb_buf scratch = LB_BUF_INIT;
         lb_buf_printf(&scratch, "%s/prog.py", dir);
         char *err = chapter_paths(c->res.err, scratch.ptr, ch->path);
@@ -399,12 +400,16 @@ void lb_engine_python(const lb_ctx *ctx, lb_chapter *ch, lb_chunk *c, const char
     for (int i = 1; i < c->code_line; i++)
         lb_buf_putc(&prog, '\n');
     lb_buf_puts(&prog, src);
-    lb_buf path = LB_BUF_INIT;
+    lb_buf path = LB_BUF_INIT, mod = LB_BUF_INIT;
     lb_buf_printf(&path, "%s/prog.py", dir);
-    if (lb_write_file_atomic(path.ptr, prog.ptr ? prog.ptr : "", prog.len) < 0)
+    /* The folder of prog.py is sys.path[0]: `import litbook` finds it. */
+    lb_buf_printf(&mod, "%s/litbook.py", dir);
+    if (lb_write_file_atomic(path.ptr, prog.ptr ? prog.ptr : "", prog.len) < 0 ||
+        lb_write_file_atomic(mod.ptr, lb_litbook_py, strlen(lb_litbook_py)) < 0)
         lb_run_fail(c, "cannot write the program's source", strerror(errno));
     else
         run_program(ctx, ch, c, dir);
+    lb_buf_free(&mod);
     lb_buf_free(&path);
     lb_buf_free(&prog);
     lb_remove_tree(dir);

@@ -6,12 +6,14 @@
 #include <string.h>
 
 #include "build.h"
+#include "init.h"
 #include "version.h"
 
 static const char usage[] =
     "usage: litbook build [options] [CHAPTER.md ...]   build the book, or only these chapters\n"
     "       litbook publish [options]                  build, then write the single-file book\n"
     "       litbook clean [-o DIR]                     remove the output and the cache\n"
+    "       litbook init [DIR]                         start a new book in DIR (default: .)\n"
     "       litbook --help | --version\n"
     "\n"
     "options:\n"
@@ -112,6 +114,12 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "--version") == 0) {
         puts("litbook " LITBOOK_VERSION);
         return 0;
+    }
+    if (strcmp(cmd, "init") == 0) {
+        if (argc > 3 || (argc == 3 && argv[2][0] == '-'))
+            return usage_error("init takes one folder: litbook init [DIR]");
+        const char *py = getenv("PYTHON");
+        return lb_init(argc == 3 ? argv[2] : ".", py && *py ? py : "python3");
     }
     if (strcmp(cmd, "build") != 0 && strcmp(cmd, "publish") != 0 && strcmp(cmd, "clean") != 0) {
         char m[256];

@@ -6,6 +6,7 @@
 
 #include "render.h"
 #include "split.h"
+#include "values.h"
 
 /* Ids already used on the page, so heading anchors never collide with
  * each other or with chunk names. */
@@ -84,7 +85,9 @@ static void anchor_headings(lb_chapter *ch, idset *ids, lb_buf *toc)
                 lb_buf_printf(&id, "-%d", k);
             }
             idset_add(ids, id.ptr);
-            char *inner = cmark_render_html(n, CMARK_OPT_DEFAULT);
+            /* UNSAFE as for the body: a quoted value (values.h) is our own
+             * inline HTML, and would otherwise be dropped. */
+            char *inner = cmark_render_html(n, CMARK_OPT_UNSAFE);
             /* inner is "<hN>...</hN>\n": put the id in and a self link. */
             lb_buf_reset(&html);
             lb_buf_printf(
@@ -165,9 +168,14 @@ static void split_row(const char *s, size_t n, lb_strv *out)
     lb_buf_free(&cell);
 }
 
-static void put_inline(lb_buf *b, const char *md)
+/* A cell's inline Markdown, its value references (values.h) resolved
+ * against ch. */
+static void put_inline(lb_buf *b, const char *md, lb_chapter *ch)
 {
-    char *html = cmark_markdown_to_html(md, strlen(md), CMARK_OPT_UNSAFE);
+    cmark_node *doc = cmark_parse_document(md, strlen(md), CMARK_OPT_DEFAULT);
+    lb_values_splice(doc, ch);
+    char *html = cmark_render_html(doc, CMARK_OPT_UNSAFE);
+    cmark_node_free(doc);
     size_t n = strlen(html);
     if (strncmp(html, "<p>", 3) == 0 && n >= 8 && strcmp(html + n - 5, "</p>\n") == 0)
         lb_buf_append(b, html + 3, n - 8);
@@ -184,7 +192,7 @@ static const char *align_class(const char *delim)
 }
 
 /* Renders rows (rows[1] is the delimiter row) as a table. */
-static void render_table(lb_buf *b, row *rows, size_t nrows)
+static void render_table(lb_buf *b, row *rows, size_t nrows, lb_chapter *ch)
 {
     size_t ncols = rows[0].cells.n;
     lb_buf_puts(b, "<div class=\"table-wrap\"><table class=\"md\">\n<thead><tr>");
@@ -208,7 +216,7 @@ static void render_table(lb_buf *b, row *rows, size_t nrows)
             lb_buf_printf(b, "<th class=\"%s\">", al);
         else
             lb_buf_puts(b, "<th>");
-        put_inline(b, rows[0].cells.v[j]);
+        put_inline(b, rows[0].cells.v[j], ch);
         lb_buf_puts(b, "</th>");
     }
     lb_buf_puts(b, "</tr></thead>\n<tbody>\n");
@@ -225,7 +233,7 @@ static void render_table(lb_buf *b, row *rows, size_t nrows)
                     lb_buf_printf(b, "<td class=\"%s\">", al);
                 else
                     lb_buf_puts(b, "<td>");
-                put_inline(b, t);
+                put_inline(b, t, ch);
             }
             lb_buf_puts(b, "</td>");
         }
@@ -278,7 +286,7 @@ static void pipe_tables(lb_chapter *ch)
             split_row(s + off[k], off[k + 1] - 1 - off[k], &rows[i].cells);
         }
         lb_buf_reset(&html);
-        render_table(&html, rows, nrows);
+        render_table(&html, rows, nrows, ch);
         for (size_t i = 0; i < nrows; i++)
             lb_strv_free(&rows[i].cells);
         free(rows);
@@ -353,6 +361,7 @@ static char *chapter_body(lb_chapter *ch, lb_highlighter *hl, lb_buf *toc)
     idset ids = {0};
     for (size_t i = 0; i < ch->nchunks; i++)
         idset_add(&ids, ch->chunks[i].anchor);
+    lb_values_splice(ch->doc, ch);
     splice_chunks(ch, hl);
     pipe_tables(ch);
     anchor_headings(ch, &ids, toc);

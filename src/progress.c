@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "published.h"
+
 void lb_progress_init(lb_progress *p, int total, int quiet, int verbose)
 {
     memset(p, 0, sizeof *p);
@@ -56,10 +58,54 @@ void lb_progress_done(lb_progress *p, const lb_chunk *c, int cached)
     pthread_mutex_unlock(&p->mu);
 }
 
+/* Line `line` (1-based) of the chapter's text, for a column; "" when it
+ * has no such line. */
+static const char *chapter_line(const lb_chapter *ch, int line, size_t *len)
+{
+    const char *s = lb_buf_str(&ch->src), *end = s + ch->src.len;
+    for (int k = 1; k < line && s < end; k++) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        s = nl ? nl + 1 : end;
+    }
+    const char *nl = s < end ? memchr(s, '\n', (size_t)(end - s)) : NULL;
+    *len = line >= 1 ? (size_t)((nl ? nl : end) - s) : 0;
+    return s;
+}
+
+/* Each claim that did not hold, at the line of its call, then where the
+ * chunk is. */
+static void claims_failed(lb_progress *p, const lb_chapter *ch, const lb_chunk *c)
+{
+    lb_diag d;
+    lb_buf text = LB_BUF_INIT;
+    for (size_t i = 0; i < c->res.nclaims; i++) {
+        const lb_pub_claim *cl = &c->res.claims[i];
+        if (cl->held)
+            continue;
+        size_t len;
+        const char *line = chapter_line(ch, cl->line, &len);
+        lb_buf_reset(&text);
+        lb_pub_escape(cl->text, strlen(cl->text), 0, &text);
+        lb_diag_set(&d, LB_ERROR, ch->path, cl->line, lb_pub_claim_column(line, len),
+                    "claim failed: %s", lb_buf_str(&text));
+        lb_diag_print(stderr, &d, p->color);
+    }
+    lb_buf_free(&text);
+    lb_diag_set(&d, LB_NOTE, ch->path, c->line, c->col > 0 ? c->col : 1,
+                "in chunk '%s', which therefore failed", c->info.name ? c->info.name : c->anchor);
+    lb_diag_print(stderr, &d, p->color);
+}
+
 void lb_progress_failed(lb_progress *p, const lb_chapter *ch, const lb_chunk *c)
 {
     pthread_mutex_lock(&p->mu);
     clear_line(p);
+    if (c->res.claim_failed) {
+        claims_failed(p, ch, c);
+        fflush(stderr);
+        pthread_mutex_unlock(&p->mu);
+        return;
+    }
     lb_diag d;
     lb_diag_set(&d, LB_ERROR, ch->path, c->line, c->col > 0 ? c->col : 1, "chunk '%s' failed: %s",
                 c->info.name ? c->info.name : c->anchor,

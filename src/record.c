@@ -9,6 +9,7 @@
 
 #include "cache.h"
 #include "fsutil.h"
+#include "published.h"
 
 #define MAGIC "litbook recording 1"
 
@@ -143,6 +144,16 @@ void lb_record_format(const lb_record_meta *m, const lb_result *r, lb_buf *out)
     for (int i = 0; i < r->nruns; i++)
         lb_buf_printf(out, "repeat-run: %.6f %.6f %ld\n", r->runs[i].wall_s, r->runs[i].cpu_s,
                       r->runs[i].maxrss_kb);
+    for (size_t i = 0; i < r->nvalues; i++) {
+        lb_buf_puts(out, "value: ");
+        lb_pub_format_value(&r->values[i], out);
+        lb_buf_putc(out, '\n');
+    }
+    for (size_t i = 0; i < r->nclaims; i++) {
+        lb_buf_puts(out, "claim: ");
+        lb_pub_format_claim(&r->claims[i], out);
+        lb_buf_putc(out, '\n');
+    }
     put_stream(out, "stdout", r->out ? r->out : "", r->out ? r->out_len : 0);
     put_stream(out, "stderr", r->err ? r->err : "", r->err ? r->err_len : 0);
     lb_buf_puts(out, "end\n");
@@ -182,6 +193,10 @@ static int header_line(parser *p, const char *name, const char *v)
     if (strcmp(name, "module") == 0) {
         lb_strv_push(&m->modules, v);
         return 0;
+    }
+    if (strcmp(name, "value") == 0 || strcmp(name, "claim") == 0) {
+        char err[256];
+        return lb_pub_add(r, name, v, strlen(v), err, sizeof err);
     }
     if (strcmp(name, "exit-status") == 0)
         return sscanf(v, "%d", &r->exit_code) == 1 ? 0 : -1;

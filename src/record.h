@@ -18,6 +18,8 @@
  *   cpu-seconds: 1.100000
  *   max-rss-kb: 123456
  *   repeat-run: 1.2 1.1 123456      (one per timed run after the first)
+ *   value: jit_us 101.3             (one per published value, escaped)
+ *   claim: held 42 jit is faster    (one per claim: held|failed, its line)
  *   stdout:
  *   | NumPy   : 1.234 ms
  *   stderr:

@@ -112,6 +112,26 @@ static void render_timing(lb_buf *b, const lb_result *r)
     free(v);
 }
 
+/* The claims the program checked, under its output, each marked held or
+ * failed; texts escaped like any program output. */
+static void render_claims(lb_buf *b, const lb_result *r)
+{
+    if (r->nclaims == 0)
+        return;
+    lb_buf_puts(b, "<ul class=\"claims\" aria-label=\"Claims checked by this run\">\n");
+    for (size_t i = 0; i < r->nclaims; i++) {
+        const lb_pub_claim *c = &r->claims[i];
+        lb_buf_printf(b,
+                      "<li class=\"claim %s\"><span class=\"claim-mark\" title=\"%s\">%s</span> ",
+                      c->held ? "held" : "failed",
+                      c->held ? "this claim held on this run" : "this claim failed on this run",
+                      c->held ? "✓" : "✗");
+        put_html(b, c->text);
+        lb_buf_puts(b, "</li>\n");
+    }
+    lb_buf_puts(b, "</ul>\n");
+}
+
 static void render_error(lb_buf *b, const lb_result *r)
 {
     lb_buf_puts(b,
@@ -356,6 +376,7 @@ void lb_render_chunk(const lb_chapter *ch, const lb_chunk *c, lb_highlighter *hl
         render_stream(b, "output expected", "expected output (not run here)", c->expected,
                       strlen(c->expected), 0);
     }
+    render_claims(b, r);
     render_timing(b, r);
     if (r->status == LB_RES_FAILED)
         render_error(b, r);

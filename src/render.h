@@ -52,5 +52,6 @@ void lb_slugify(const char *text, lb_buf *out);
 extern const char lb_asset_css[];
 extern const char lb_asset_js[];
 extern const char lb_litbook_h[];
+extern const char lb_litbook_py[]; /* written beside every python chunk */
 
 #endif

@@ -15,5 +15,13 @@ void lb_result_free(lb_result *r)
     free(r->command);
     free(r->not_run_reason);
     free(r->recorded);
+    for (size_t i = 0; i < r->nvalues; i++) {
+        free(r->values[i].key);
+        free(r->values[i].text);
+    }
+    free(r->values);
+    for (size_t i = 0; i < r->nclaims; i++)
+        free(r->claims[i].text);
+    free(r->claims);
     memset(r, 0, sizeof *r);
 }

@@ -17,6 +17,20 @@ typedef struct {
     long maxrss_kb;
 } lb_run_stat;
 
+/* A value the program published (lb_value, litbook.value), for the prose
+ * to quote as `{=chunk.key}`. */
+typedef struct {
+    char *key;  /* letters, digits, '-' and '_' */
+    char *text; /* as the program formatted it */
+} lb_pub_value;
+
+/* A claim the program checked (lb_claim, litbook.claim). */
+typedef struct {
+    int held;   /* its condition was true */
+    int line;   /* the chapter line of the call */
+    char *text; /* as the program formatted it */
+} lb_pub_claim;
+
 typedef struct {
     lb_res_status status;
     int cached;        /* came from the cache in this build */
@@ -38,6 +52,13 @@ typedef struct {
     char *command;        /* what was run, for the caption ("cc -std=c11 -O2 ...") */
     char *not_run_reason; /* LB_RES_NOT_RUN: "jax is not installed here" */
     char *recorded;       /* label when rendered from a recording, else NULL */
+    /* What the first run published, in order of first publication (a key
+     * published twice keeps its last text); owned by the result. */
+    lb_pub_value *values;
+    size_t nvalues;
+    lb_pub_claim *claims;
+    size_t nclaims;
+    int claim_failed; /* the failure is that claims did not hold */
 } lb_result;
 
 void lb_result_free(lb_result *r);

@@ -3,7 +3,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "published.h"
 #include "sandbox.h"
+
+extern char **environ;
+
+/* envp (NULL: ours) without a $LITBOOK_RESULTS inherited from a build
+ * that runs this one, plus the chunk's own. */
+static void results_env(const lb_run_spec *s, lb_strv *env)
+{
+    static const char var[] = LB_RESULTS_ENV "=";
+    for (char *const *e = s->envp ? s->envp : environ; *e; e++)
+        if (strncmp(*e, var, sizeof var - 1) != 0)
+            lb_strv_push(env, *e);
+    lb_buf b = LB_BUF_INIT;
+    lb_buf_printf(&b, "%s%s/%s", var, s->dir, LB_RESULTS_FILE);
+    lb_strv_push(env, b.ptr);
+    lb_buf_free(&b);
+}
 
 int lb_run_once(const lb_run_spec *s, const lb_chunk *c, lb_spawn_result *r)
 {
@@ -12,9 +29,11 @@ int lb_run_once(const lb_run_spec *s, const lb_chunk *c, lb_spawn_result *r)
         lb_strv_push(&argv, s->command[i]);
     for (size_t i = 0; i < c->opts.args.n; i++)
         lb_strv_push(&argv, c->opts.args.v[i]);
+    lb_strv env = {0};
+    results_env(s, &env);
     lb_spawn_req req = {0};
     req.argv = argv.v;
-    req.envp = s->envp;
+    req.envp = env.v;
     req.cwd = s->dir;
     lb_sandbox_apply(&c->opts, &req);
     req.cancel = s->cancel;
@@ -24,6 +43,7 @@ int lb_run_once(const lb_run_spec *s, const lb_chunk *c, lb_spawn_result *r)
     }
     int rc = lb_spawn_run(&req, r);
     lb_strv_free(&argv);
+    lb_strv_free(&env);
     return rc;
 }
 
@@ -50,7 +70,7 @@ static char *describe_end(const lb_chunk *c, const lb_spawn_result *r)
     return lb_buf_detach(&m);
 }
 
-void lb_run_keep(lb_chunk *c, lb_spawn_result *r)
+void lb_run_keep(const lb_run_spec *s, lb_chunk *c, lb_spawn_result *r)
 {
     lb_result *res = &c->res;
     res->ran = 1;
@@ -62,7 +82,11 @@ void lb_run_keep(lb_chunk *c, lb_spawn_result *r)
     res->err_dropped = r->err_dropped;
     res->exit_code = r->exited ? r->exit_code : -1;
     res->first = stat_of(r);
-    if (r->exited) {
+    char why[700];
+    int published = lb_pub_collect(s->dir, res, why, sizeof why);
+    if (r->exited && published < 0) {
+        lb_run_fail(c, why, NULL);
+    } else if (r->exited) {
         res->status = LB_RES_OK;
     } else {
         res->status = LB_RES_FAILED;

@@ -18,13 +18,16 @@ typedef struct {
     const volatile int *cancel; /* stop at once when it becomes nonzero */
 } lb_run_spec;
 
-/* One run of the program with the chunk's options. Returns lb_spawn_run's
- * value; *r is filled either way (free with lb_spawn_result_free). */
+/* One run of the program with the chunk's options, its environment
+ * (envp, or litbook's own) with $LITBOOK_RESULTS naming the results file
+ * in s->dir (published.h). Returns lb_spawn_run's value; *r is filled
+ * either way (free with lb_spawn_result_free). */
 int lb_run_once(const lb_run_spec *s, const lb_chunk *c, lb_spawn_result *r);
-/* Moves the first run's output and figures into c->res (r's buffers are
- * taken) and sets its status: OK when it exited (expectations are checked
- * later, by lb_check_result), FAILED with the reason when it did not. */
-void lb_run_keep(lb_chunk *c, lb_spawn_result *r);
+/* Moves the first run's output and what it published (values, claims)
+ * into c->res (r's buffers are taken) and sets its status: OK when it
+ * exited (expectations and claims are checked later, by lb_check_result),
+ * FAILED with the reason when it did not or published malformed records. */
+void lb_run_keep(const lb_run_spec *s, lb_chunk *c, lb_spawn_result *r);
 /* After a first run that went well, the repeat= timed runs. */
 void lb_run_repeats(const lb_run_spec *s, lb_chunk *c);
 /* Marks c->res failed with a one-line reason and, optionally, details. */

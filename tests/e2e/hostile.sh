@@ -213,7 +213,7 @@ check "5,000 vs 20,000 chunks: under 8x the time ($small s, $large s)" \
     test "$(echo "$large < 8 * $small + 0.5" | bc)" -eq 1
 
 # The fuzz corpus (crashers found so far included) through the replays.
-for t in attr match chapter; do
+for t in attr match chapter published; do
     r=$BUILD_DIR/fuzz/replay_$t
     if [ -x "$r" ]; then
         check "fuzz corpus replayed: $t" timeout 60 "$r" "$ROOT/tests/fuzz/corpus/$t"

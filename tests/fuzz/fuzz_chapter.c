@@ -8,7 +8,9 @@
 #include "chapter.h"
 #include "diag.h"
 #include "fuzz.h"
+#include "published.h"
 #include "render.h"
+#include "values.h"
 
 static void fake_results(lb_chapter *ch)
 {
@@ -25,6 +27,10 @@ static void fake_results(lb_chapter *ch)
         r->out_dropped = i * 1000;
         r->err = lb_xstrdup(c->code);
         r->err_len = strlen(r->err);
+        /* The expected block read as a results file: values and claims
+         * for the prose's references and the claims list. */
+        char err[256];
+        lb_pub_parse(c->expected, strlen(c->expected), r, err, sizeof err);
         if (r->status == LB_RES_FAILED) {
             r->failure = lb_xstrdup(c->code);
             r->detail = lb_xstrdup(c->expected);
@@ -39,6 +45,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&d, 0, sizeof d);
     if (lb_chapter_load_mem("chapters/01-fuzz.md", (const char *)data, size, &ch, &d) == 0) {
         fake_results(&ch);
+        lb_value_refs refs;
+        lb_diag vd;
+        lb_values_scan(&ch, &refs, &vd);
+        for (size_t i = 0; i < refs.n; i++)
+            lb_value_ref_missing(&ch, &refs.v[i], &vd);
+        lb_value_refs_free(&refs);
         lb_book book;
         memset(&book, 0, sizeof book);
         book.chapters = &ch;

@@ -157,6 +157,52 @@ static void apply(void **state)
     lb_buf_free(&path);
 }
 
+/* Values and claims travel with the recorded result, any text intact. */
+static void values_and_claims(void **state)
+{
+    (void)state;
+    lb_record_meta m, m2;
+    lb_result r, r2;
+    fill_meta(&m);
+    fill_result(&r);
+    r.values = calloc(2, sizeof *r.values);
+    r.nvalues = 2;
+    r.values[0].key = strdup("jit_us");
+    r.values[0].text = strdup("0.101");
+    r.values[1].key = strdup("odd");
+    r.values[1].text = strdup("two\nlines: | stdout:\\");
+    r.claims = calloc(1, sizeof *r.claims);
+    r.nclaims = 1;
+    r.claims[0].held = 0;
+    r.claims[0].line = 31;
+    r.claims[0].text = strdup("jit beats numpy: 0.1 < 1.2");
+    lb_buf text = LB_BUF_INIT;
+    lb_record_format(&m, &r, &text);
+    assert_non_null(strstr(text.ptr, "\nvalue: jit_us 0.101\n"));
+    assert_non_null(strstr(text.ptr, "\nclaim: failed 31 jit beats numpy: 0.1 < 1.2\n"));
+    assert_int_equal(lb_record_parse(text.ptr, &m2, &r2), 0);
+    assert_int_equal(r2.nvalues, 2);
+    assert_string_equal(r2.values[1].text, "two\nlines: | stdout:\\");
+    assert_int_equal(r2.nclaims, 1);
+    assert_false(r2.claims[0].held);
+    assert_int_equal(r2.claims[0].line, 31);
+    assert_string_equal(r2.claims[0].text, "jit beats numpy: 0.1 < 1.2");
+    assert_int_equal(r2.out_len, strlen(OUT)); /* the streams are untouched */
+    /* A damaged value line makes the recording unusable, not half-read. */
+    char *bad = strstr(text.ptr, "value: jit_us");
+    memcpy(bad, "value: j\\q_", 12);
+    lb_record_meta m3;
+    lb_result r3;
+    assert_int_equal(lb_record_parse(text.ptr, &m3, &r3), -1);
+    lb_record_meta_free(&m3);
+    lb_result_free(&r3);
+    lb_buf_free(&text);
+    lb_record_meta_free(&m);
+    lb_record_meta_free(&m2);
+    lb_result_free(&r);
+    lb_result_free(&r2);
+}
+
 static void here(void **state)
 {
     (void)state;
@@ -174,7 +220,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(round_trip), cmocka_unit_test(refuses_damaged),
         cmocka_unit_test(label),      cmocka_unit_test(apply),
-        cmocka_unit_test(here),
+        cmocka_unit_test(here),       cmocka_unit_test(values_and_claims),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
