@@ -453,8 +453,12 @@ static void record_result(build *b, chunk_job *j)
     lb_buf_printf(&s, "%s (%s)", b->py.version ? b->py.version : "unknown",
                   b->py.executable ? b->py.executable : b->ctx.python);
     m.python = lb_buf_detach(&s);
-    /* "Python 3.11.2, numpy 1.24.2": the modules, one "name version" each */
-    const char *v = strchr(j->versions, ',');
+    if (b->py.device && lb_python_uses_jax(j->c))
+        m.device = lb_xstrdup(b->py.device);
+    /* "Python 3.11.2, numpy 1.24.2; on cpu": the modules, one "name
+     * version" each, up to the device */
+    char *mods = lb_xstrndup(j->versions, strcspn(j->versions, ";"));
+    const char *v = strchr(mods, ',');
     while (v) {
         v += 2;
         size_t n = strcspn(v, ",");
@@ -463,6 +467,7 @@ static void record_result(build *b, chunk_job *j)
         free(one);
         v = v[n] ? v + n : NULL;
     }
+    free(mods);
     lb_buf path = LB_BUF_INIT;
     lb_record_path(b->o->book_dir, j->ch, j->c, &path);
     j->recorded = lb_record_save(path.ptr, &m, r) == 0 ? 1 : -1;

@@ -44,6 +44,8 @@ typedef struct {
     char *broken;     /* why an installed interpreter does not run, or NULL */
     char *version;    /* "3.11.2" */
     char *executable; /* sys.executable */
+    char *device;     /* what JAX computes on, when a chunk requires jax:
+                         "cpu, jaxlib 0.10.2", "gpu (NVIDIA H200, cuda 12080), jaxlib ..." */
     lb_strv names;    /* the probed modules */
     lb_strv versions; /* per name: its version, or "" when it does not import */
     lb_strv errors;   /* per name: "" or "ModuleNotFoundError: No module named 'jax'" */
@@ -63,8 +65,12 @@ void lb_python_info_free(lb_python_info *pi);
 char *lb_python_not_run_reason(const lb_ctx *ctx, const lb_python_info *pi, const lb_chunk *c);
 
 /* "Python 3.11.2, numpy 1.24.2": the interpreter's version and those of
- * c's required modules, for cache keys and captions. Appends to out. */
+ * c's required modules, then "; on DEVICE" for a chunk that requires jax,
+ * for cache keys and captions (a chunk reruns on another device). Appends
+ * to out. */
 void lb_python_versions(const lb_python_info *pi, const lb_chunk *c, lb_buf *out);
+/* Whether c requires jax (or one of its modules). */
+int lb_python_uses_jax(const lb_chunk *c);
 
 /* Runs python chunk c (src: its assembled code) with ctx->python in a
  * fresh folder, filling c->res like lb_engine_c. versions (from

@@ -20,28 +20,42 @@ extern char **environ;
 /* Prints what the chunks depend on, one fact a line; modules come from
  * argv. Anything an imported module itself prints is ignored by the
  * parser, which reads only lines starting with its own words. */
-static const char PROBE[] = "import sys, os, importlib\n"
-                            "w = sys.stdout.write\n"
-                            "w('litbook-python %s\\n' % sys.version.split()[0])\n"
-                            "w('executable %s\\n' % sys.executable)\n"
-                            "for p in sys.path:\n"
-                            "    if os.path.isabs(p) and os.path.isdir(p):\n"
-                            "        w('path %s\\n' % p)\n"
-                            "for m in sys.argv[1:]:\n"
-                            "    try:\n"
-                            "        mod = importlib.import_module(m)\n"
-                            "    except BaseException as e:\n"
-                            "        msg = ('%s: %s' % (type(e).__name__, e)).replace('\\n', ' ')\n"
-                            "        w('missing %s %s\\n' % (m, msg))\n"
-                            "        continue\n"
-                            "    v = getattr(mod, '__version__', None)\n"
-                            "    if not isinstance(v, str):\n"
-                            "        try:\n"
-                            "            from importlib import metadata\n"
-                            "            v = metadata.version(m.split('.')[0])\n"
-                            "        except Exception:\n"
-                            "            v = 'unknown'\n"
-                            "    w('module %s %s\\n' % (m, v))\n";
+static const char PROBE[] =
+    "import sys, os, importlib\n"
+    "w = sys.stdout.write\n"
+    "dev = 0\n"
+    "w('litbook-python %s\\n' % sys.version.split()[0])\n"
+    "w('executable %s\\n' % sys.executable)\n"
+    "for p in sys.path:\n"
+    "    if os.path.isabs(p) and os.path.isdir(p):\n"
+    "        w('path %s\\n' % p)\n"
+    "for m in sys.argv[1:]:\n"
+    "    try:\n"
+    "        mod = importlib.import_module(m)\n"
+    "    except BaseException as e:\n"
+    "        msg = ('%s: %s' % (type(e).__name__, e)).replace('\\n', ' ')\n"
+    "        w('missing %s %s\\n' % (m, msg))\n"
+    "        continue\n"
+    "    v = getattr(mod, '__version__', None)\n"
+    "    if not isinstance(v, str):\n"
+    "        try:\n"
+    "            from importlib import metadata\n"
+    "            v = metadata.version(m.split('.')[0])\n"
+    "        except Exception:\n"
+    "            v = 'unknown'\n"
+    "    w('module %s %s\\n' % (m, v))\n"
+    "    if m.split('.')[0] == 'jax' and not dev:\n"
+    "        dev = 1\n"
+    "        try:\n"
+    "            import jax, jaxlib\n"
+    "            d = jax.devices()[0]\n"
+    "            pv = getattr(d.client, 'platform_version', '') or ''\n"
+    "            kind = d.device_kind if d.device_kind != d.platform else ''\n"
+    "            desc = ', '.join(x for x in (kind, pv if pv != d.platform else '') if x)\n"
+    "            w('device %s%s, jaxlib %s\\n' % (d.platform, ' (%s)' % desc if desc else '', "
+    "jaxlib.__version__))\n"
+    "        except Exception as e:\n"
+    "            w('device unknown (%s)\\n' % type(e).__name__)\n";
 
 void lb_python_info_free(lb_python_info *pi)
 {
@@ -49,6 +63,7 @@ void lb_python_info_free(lb_python_info *pi)
     free(pi->broken);
     free(pi->version);
     free(pi->executable);
+    free(pi->device);
     lb_strv_free(&pi->names);
     lb_strv_free(&pi->versions);
     lb_strv_free(&pi->errors);
@@ -100,6 +115,9 @@ static int probe_line(lb_python_info *pi, char *line)
     } else if (strcmp(line, "executable") == 0) {
         free(pi->executable);
         pi->executable = lb_xstrdup(v);
+    } else if (strcmp(line, "device") == 0) {
+        free(pi->device);
+        pi->device = lb_xstrdup(v);
     } else if (strcmp(line, "module") == 0 || strcmp(line, "missing") == 0) {
         char *sp2 = strchr(v, ' ');
         if (!sp2)
@@ -134,7 +152,7 @@ static void probe_key(const lb_ctx *ctx, const char *id, const lb_strv *modules,
 {
     lb_hash h;
     lb_hash_init(&h);
-    lb_hash_str(&h, "litbook python probe 1");
+    lb_hash_str(&h, "litbook python probe 2"); /* 2: the JAX device */
     lb_hash_str(&h, ctx->python);
     lb_hash_str(&h, id);
     /* These change what imports without touching any file we stamp. */
@@ -314,6 +332,18 @@ void lb_python_versions(const lb_python_info *pi, const lb_chunk *c, lb_buf *out
         lb_buf_printf(out, ", %s %s", c->opts.requires.v[i],
                       k >= 0 && *pi->versions.v[k] ? pi->versions.v[k] : "(missing)");
     }
+    if (pi->device && lb_python_uses_jax(c))
+        lb_buf_printf(out, "; on %s", pi->device);
+}
+
+int lb_python_uses_jax(const lb_chunk *c)
+{
+    for (size_t i = 0; i < c->opts.requires.n; i++) {
+        const char *m = c->opts.requires.v[i];
+        if (strncmp(m, "jax", 3) == 0 && (m[3] == '\0' || m[3] == '.'))
+            return 1;
+    }
+    return 0;
 }
 
 /* The inherited environment, with Python told to behave as it does on a

@@ -19,6 +19,7 @@ void lb_record_meta_free(lb_record_meta *m)
     free(m->source_hash);
     free(m->date);
     free(m->machine);
+    free(m->device);
     free(m->cpu);
     free(m->python);
     lb_strv_free(&m->modules);
@@ -137,6 +138,8 @@ void lb_record_format(const lb_record_meta *m, const lb_result *r, lb_buf *out)
     put_field(out, "python", m->python);
     for (size_t i = 0; i < m->modules.n; i++)
         put_field(out, "module", m->modules.v[i]);
+    if (m->device)
+        put_field(out, "device", m->device);
     lb_buf_printf(out, "exit-status: %d\n", r->exit_code);
     lb_buf_printf(out, "wall-seconds: %.6f\n", r->first.wall_s);
     lb_buf_printf(out, "cpu-seconds: %.6f\n", r->first.cpu_s);
@@ -190,6 +193,8 @@ static int header_line(parser *p, const char *name, const char *v)
         return set_str(&m->cpu, v);
     if (strcmp(name, "python") == 0)
         return set_str(&m->python, v);
+    if (strcmp(name, "device") == 0)
+        return set_str(&m->device, v);
     if (strcmp(name, "module") == 0) {
         lb_strv_push(&m->modules, v);
         return 0;
@@ -303,6 +308,8 @@ void lb_record_label(const lb_record_meta *m, lb_buf *out)
         lb_buf_printf(out, ", %.10s", m->date); /* the day is enough on a page */
     for (size_t i = 0; i < m->modules.n; i++)
         lb_buf_printf(out, ", %s", m->modules.v[i]);
+    if (m->device)
+        lb_buf_printf(out, ", on %s", m->device);
 }
 
 static void not_run(lb_result *res, const char *reason, const char *path, const char *why)

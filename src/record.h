@@ -13,6 +13,7 @@
  *   cpu: AMD EPYC 7763 64-Core Processor
  *   python: 3.11.2 (/usr/bin/python3)
  *   module: jax 0.4.30
+ *   device: gpu (NVIDIA H200, cuda 12080), jaxlib 0.4.30   (chunks that require jax)
  *   exit-status: 0
  *   wall-seconds: 1.234567
  *   cpu-seconds: 1.100000
@@ -44,6 +45,7 @@ typedef struct {
     char *cpu;         /* CPU model name */
     char *python;      /* "3.11.2 (/usr/bin/python3)" */
     lb_strv modules;   /* "name version", for the modules the chunk requires */
+    char *device;      /* what JAX ran on ("cpu, jaxlib 0.10.2"), or NULL */
 } lb_record_meta;
 
 void lb_record_meta_free(lb_record_meta *m);
@@ -70,7 +72,8 @@ int lb_record_parse(const char *text, lb_record_meta *m, lb_result *r);
 /* Writes the recording atomically, creating its folders. 0 or -1 (errno). */
 int lb_record_save(const char *path, const lb_record_meta *m, const lb_result *r);
 
-/* "recorded on gpu-box (AMD EPYC 7763), 2025-06-01, jax 0.4.30". Appends. */
+/* "recorded on gpu-box (AMD EPYC 7763), 2025-06-01, jax 0.4.30, on gpu
+ * (NVIDIA H200, cuda 12080), jaxlib 0.4.30". Appends. */
 void lb_record_label(const lb_record_meta *m, lb_buf *out);
 
 /* For a chunk that cannot run here (reason: "jax is not installed here"):

@@ -49,6 +49,15 @@ PYTHON=$BOOK/py lb build
 check "no-op rebuild: all cached" has "3 chunks: 3 cached, 0 ran, 0 failed" "$BOOK/err.log"
 check "no-op rebuild starts no interpreter" test "$(wc -l <"$BOOK/py.log")" -eq "$n"
 
+# The device JAX ran on is in the caption, and in a recording, whose label
+# names it when the recording is shown on a machine without JAX.
+check "caption names the device" has "; on cpu, jaxlib " "$P"
+PYTHON=$BOOK/py lb build --record chapters/jax.md
+R=$BOOK/chapters/recorded/jax/eager.txt
+check "--record: exit 0" rc_is 0
+check "recording names the device JAX ran on" has_re "^device: cpu, jaxlib [0-9.]+$" "$R"
+check "recording names jax's version" has_re "^module: jax [0-9.]+$" "$R"
+
 # A wrong expectation in a JAX chunk fails like any other chunk.
 sed -i 's/^float32$/float64/' "$BOOK/chapters/jax.md"
 PYTHON=$BOOK/py lb build
@@ -68,8 +77,13 @@ if [ -z "$NOJAX" ]; then
     not_ok "an interpreter without JAX for the not-run path (/usr/bin/python3 has JAX here)"
 else
     PYTHON=$NOJAX lb build -B
-    check "without JAX: exit 0" rc_is 0
-    check "without JAX: each chunk said not run" test "$(grep -c "not run: jax is not installed here" "$BOOK/err.log")" -eq 3
+    check "without JAX, with recordings: exit 0" rc_is 0
+    check "without JAX: recordings shown, labelled with the device" has_re "recorded on [^<]*, jax [0-9.]+, on cpu, jaxlib [0-9.]+" "$P"
+    check "without JAX: the recorded outputs verified" test "$(grep -c 'class="output stdout verified"' "$P")" -eq 3
+    rm -r "$BOOK/chapters/recorded"
+    PYTHON=$NOJAX lb build -B
+    check "without JAX or recordings: exit 0" rc_is 0
+    check "without JAX or recordings: each chunk said not run" test "$(grep -c "not run: jax is not installed here" "$BOOK/err.log")" -eq 3
     check "without JAX: the page says not run" has "Not run: jax is not installed here" "$P"
     check "without JAX: no verified output" lacks 'class="output stdout verified"' "$P"
 fi
