@@ -39,6 +39,7 @@ verified() { # PAGE TEXT: TEXT within a verified output element of PAGE
     sed -n '/class="output stdout verified"/,/<\/pre>/p' "$OUT/$1" | grep -qF -- "$2"
 }
 check "ch7: JAX prints sin+cos as float32" verified 07-jax-custom-function.html "[ 1.          0.99999994 -1.0000001 ]"
+check "ch8: jnp.where picks sin or cos per element" verified 08-jax-where.html "[0.84147096 0.5403023  1.         0.997495  ]"
 check "ch6: NumPy and JAX agree" verified 06-numpy-vs-jax-speed.html "same results (float32, to 1e-5): yes"
 check "ch6: the JAX sweep ran on the CPU" verified 06-numpy-vs-jax-speed.html " on cpu"
 check "ch10: NumPy and JAX give the same float64 product" verified 10-dot-product-timing.html "float64: float64 in JAX too; same product to 1e-12: yes"
