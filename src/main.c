@@ -7,6 +7,7 @@
 
 #include "build.h"
 #include "init.h"
+#include "tangle.h"
 #include "version.h"
 
 static const char usage[] =
@@ -14,6 +15,8 @@ static const char usage[] =
     "       litbook publish [options]                  build, then write the single-file book\n"
     "       litbook clean [-o DIR]                     remove the output and the cache\n"
     "       litbook init [DIR]                         start a new book in DIR (default: .)\n"
+    "       litbook tangle CHAPTER.md#NAME [-o FILE] [--no-line]\n"
+    "                                                  write a chunk's assembled program\n"
     "       litbook --help | --version\n"
     "\n"
     "options:\n"
@@ -102,6 +105,30 @@ static int parse(int argc, char **argv, lb_build_opts *o, const char *cmd)
     return 0;
 }
 
+/* litbook tangle CHAPTER.md#NAME [-o FILE] [--no-line] */
+static int tangle_command(int argc, char **argv)
+{
+    static const struct option longs[] = {
+        {"out", required_argument, 0, 'o'},
+        {"no-line", no_argument, 0, 'L'},
+        {0, 0, 0, 0},
+    };
+    const char *out = NULL;
+    int lines = 1, ch;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, "o:", longs, NULL)) != -1) {
+        if (ch == 'o')
+            out = optarg;
+        else if (ch == 'L')
+            lines = 0;
+        else
+            return usage_error("tangle takes CHAPTER.md#NAME, -o FILE and --no-line");
+    }
+    if (argc - optind != 1)
+        return usage_error("tangle takes one CHAPTER.md#NAME");
+    return lb_tangle(argv[optind], out, lines);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -115,6 +142,8 @@ int main(int argc, char **argv)
         puts("litbook " LITBOOK_VERSION);
         return 0;
     }
+    if (strcmp(cmd, "tangle") == 0)
+        return tangle_command(argc - 1, argv + 1);
     if (strcmp(cmd, "init") == 0) {
         if (argc > 3 || (argc == 3 && argv[2][0] == '-'))
             return usage_error("init takes one folder: litbook init [DIR]");
