@@ -20,6 +20,7 @@
 #include "jobs.h"
 #include "progress.h"
 #include "record.h"
+#include "relocate.h"
 #include "publish.h"
 #include "render.h"
 #include "sandbox.h"
@@ -34,6 +35,8 @@ typedef struct {
     lb_chapter *ch;
     lb_chunk *c;
     char *src;         /* c: the assembled program */
+    char *key_src;     /* the same with lines counted per chunk: what keys hash */
+    char *origins;     /* where its chunks sit (relocate.h) */
     char key[33];      /* c: computed before the jobs start; gnuplot: in the job */
     lb_strv data_in;   /* gnuplot: paths of the data files it reads */
     int wanted;        /* its chapter was named (or the whole book is built) */
@@ -198,13 +201,14 @@ static void key_c(build *b, chunk_job *j)
     lb_hash h;
     lb_hash_init(&h);
     lb_hash_str(&h, "litbook " LITBOOK_VERSION " c");
+    lb_hash_str(&h, j->ch->path); /* messages name it */
     lb_hash_str(&h, b->cc_id);
     lb_strv argv = {0};
     lb_c_compile_argv(&b->ctx, j->ch, j->c, &argv);
     hash_strv(&h, &argv);
     lb_strv_free(&argv);
     hash_strv(&h, &o->libs);
-    lb_hash_str(&h, j->src);
+    lb_hash_str(&h, j->key_src);
     hash_strv(&h, &o->args);
     lb_hash_str(&h, o->stdin_text);
     char nums[128];
@@ -229,11 +233,12 @@ static void key_python(build *b, chunk_job *j)
     lb_hash h;
     lb_hash_init(&h);
     lb_hash_str(&h, "litbook " LITBOOK_VERSION " python");
+    lb_hash_str(&h, j->ch->path);   /* tracebacks name it */
     lb_hash_str(&h, lb_litbook_py); /* what `import litbook` runs */
     lb_hash_str(&h, b->py.id);
     lb_hash_str(&h, b->py.executable);
     lb_hash_str(&h, j->versions);
-    lb_hash_str(&h, j->src);
+    lb_hash_str(&h, j->key_src);
     hash_strv(&h, &o->args);
     lb_hash_str(&h, o->stdin_text);
     char nums[128];
@@ -351,7 +356,7 @@ static int plan(build *b, lb_job **jobs_out, lb_diag *d)
     }
     lb_job *jobs = lb_xcalloc(b->njobs ? b->njobs : 1, sizeof *jobs);
     *jobs_out = jobs;
-    lb_assemble_opts ao = {1};
+    lb_assemble_opts ao = {.line_directives = 1};
     for (size_t i = 0; i < b->njobs; i++) {
         chunk_job *j = &b->jobs[i];
         jobs[i].arg = j;
@@ -365,12 +370,22 @@ static int plan(build *b, lb_job **jobs_out, lb_diag *d)
             continue;
         }
         lb_buf src = LB_BUF_INIT;
-        ao.line_directives = j->c->opts.engine == LB_ENGINE_C; /* not Python syntax */
+        int is_c = j->c->opts.engine == LB_ENGINE_C;
+        ao.line_directives = is_c; /* not Python syntax */
         if (lb_assemble(j->ch, j->c, &ao, &src, d) < 0) {
             lb_buf_free(&src);
             return -1;
         }
         j->src = lb_buf_detach(&src);
+        /* The key's text marks where each chunk's lines start without
+         * saying where the chunk sits: prose edits change no key. */
+        lb_assemble_opts rel = {
+            .line_directives = 1, .relative = 1, .used = lb_xcalloc(j->ch->nchunks, 1)};
+        lb_assemble(j->ch, j->c, &rel, &src, d);
+        j->key_src = lb_buf_detach(&src);
+        lb_origins_describe(j->ch, j->c, is_c ? rel.used : NULL, j->src, &src);
+        j->origins = lb_buf_detach(&src);
+        free(rel.used);
         if (j->c->opts.engine == LB_ENGINE_PYTHON) {
             if (lb_python_twin_plan(j->ch, j->c, d) < 0)
                 return -1;
@@ -523,6 +538,11 @@ static void run_chunk_job(void *arg)
     if (python && j->not_run) {
         python_not_run(b, j);
     } else if (!force && lb_cache_load_memo(b->cache_dir, j->key, &c->res, b->deps)) {
+        if (j->origins) {
+            lb_relocate_result(j->ch, c, c->res.origins, &c->res);
+            free(c->res.origins);
+            c->res.origins = lb_xstrdup(j->origins);
+        }
         if (j->wanted || j->needed)
             lb_progress_done(&b->progress, c, 1);
     } else if (j->wanted || j->needed) {
@@ -536,6 +556,8 @@ static void run_chunk_job(void *arg)
             lb_engine_c(&b->ctx, j->ch, c, j->src, &deps);
         }
         int cut_short = b->o->interrupted && *b->o->interrupted;
+        if (j->origins && !c->res.origins)
+            c->res.origins = lb_xstrdup(j->origins);
         if (c->res.status == LB_RES_OK && !cut_short)
             lb_cache_store(b->cache_dir, j->key, &c->res, &deps);
         if (cut_short)
@@ -957,6 +979,8 @@ static void free_build(build *b)
     lb_dep_memo_free(b->deps);
     for (size_t i = 0; i < b->njobs; i++) {
         free(b->jobs[i].src);
+        free(b->jobs[i].key_src);
+        free(b->jobs[i].origins);
         lb_strv_free(&b->jobs[i].data_in);
         free(b->jobs[i].not_run);
         free(b->jobs[i].versions);

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The author's loop (issue 16): what an edit reruns, and what the messages
+# of a result kept from an earlier build point at.
+. "$(dirname "$0")/lib.sh"
+
+CH=chapters/01-moves.md
+# programs that ran in the last build (the progress lines name each one)
+reran() { grep -c "ran chapters/" "$BOOK/err.log"; }
+reran_is() { [ "$(reran)" = "$1" ]; }
+line_of() { grep -n -- "$1" "$BOOK/$CH" | head -1 | cut -d: -f1; }
+page_has() { has "$1" "$BOOK/out/01-moves.html"; }
+
+# Every message of the result names the chunks' current lines.
+lines_current() {
+    local says helper trace claim
+    says=$(line_of SAYS) helper=$(line_of HELPER) trace=$(line_of TRACE) claim=$(line_of CLAIM)
+    page_has "01-moves.md:$says: note: said here" &&
+        page_has "01-moves.md:$helper: note: helper here" &&
+        page_has "01-moves.md&quot;, line $trace" &&
+        page_has "line $claim: claim failed" &&
+        has "$CH:$claim:5: error: claim failed: arithmetic is broken" "$BOOK/err.log"
+}
+
+mkbook
+cp "$FIX"/loop/01-moves.md "$BOOK/chapters/"
+lb build -k
+check "cold build runs both programs" reran_is 2
+check "... and its messages name their lines" lines_current
+
+sed -i '3i\
+Three new lines of prose\
+at the top of the chapter,\
+before every chunk.' "$BOOK/$CH"
+lb build -k
+check "prose added above every chunk reruns no program" reran_is 0
+check "... and every message names the chunks' new lines" lines_current
+
+sed -i 's/^Prose between the chunk.*/&\nand one more line of it\n/' "$BOOK/$CH"
+lb build -k
+check "prose added between a chunk and the code it uses reruns nothing" reran_is 0
+check "... and the used code's messages moved, the chunk's did not" lines_current
+
+sed -i 's|^    fprintf(stderr, "%s:%d: note: said here|    puts("one more line of code");\n&|' "$BOOK/$CH"
+lb build -k
+check "code edited inside a chunk reruns that chunk alone" reran_is 1
+check "... and its messages name its lines" lines_current
+
+lb build -k
+check "a build with nothing changed reruns nothing" reran_is 0
+
+done_testing
