@@ -18,6 +18,7 @@
 #include "fsutil.h"
 #include "jail.h"
 #include "jobs.h"
+#include "progenv.h"
 #include "progress.h"
 #include "record.h"
 #include "relocate.h"
@@ -185,12 +186,18 @@ static void hash_strv(lb_hash *h, const lb_strv *v)
 }
 
 /* The resource limits change what a program can do (and whether it
- * fails), so they are part of its key. */
+ * fails), so they are part of its key; so does the environment that the
+ * helpers of litbook.h and litbook.py read (progenv.h). */
 static void hash_limits(lb_hash *h, const lb_opts *o)
 {
     char lims[160];
     lb_sandbox_key(o, lims, sizeof lims);
     lb_hash_str(h, lims);
+    /* and so does the environment litbook.h and litbook.py read */
+    lb_buf env = LB_BUF_INIT;
+    lb_program_env_describe(&env);
+    lb_hash_str(h, lb_buf_str(&env));
+    lb_buf_free(&env);
 }
 
 /* Everything a C chunk's result depends on that is known before it runs;

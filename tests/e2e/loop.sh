@@ -48,4 +48,18 @@ check "... and its messages name its lines" lines_current
 lb build -k
 check "a build with nothing changed reruns nothing" reran_is 0
 
+# The environment litbook.h reads is part of every key.
+mkbook
+cp "$FIX"/loop/02-bench.md "$BOOK/chapters/"
+samples_shown() { has "samples=$1 min_ms=$2" "$BOOK/out/02-bench.html"; }
+lb build
+check "lb_bench's defaults" samples_shown 21 5
+LB_BENCH_SAMPLES=3 lb build
+check "LB_BENCH_SAMPLES reruns the program" samples_shown 3 5
+LB_BENCH_MIN_MS=1 lb build
+check "LB_BENCH_MIN_MS reruns the program" samples_shown 21 1
+LB_BENCH_SAMPLES=3 lb build -B
+lb build
+check "a plain build after -B with one set does not keep that result" samples_shown 21 5
+
 done_testing
