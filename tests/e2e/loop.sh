@@ -62,4 +62,20 @@ LB_BENCH_SAMPLES=3 lb build -B
 lb build
 check "a plain build after -B with one set does not keep that result" samples_shown 21 5
 
+# --update does not accept a python output that its C twin does not print.
+mkbook
+cp "$FIX"/loop/03-twin.md "$BOOK/chapters/"
+cp "$BOOK/chapters/03-twin.md" "$BOOK/before.md"
+lb build --update
+check "--update with a python chunk that left its twin fails" rc_is 1
+check "... says why" has "its output is not what its C twin 'c-side' prints" "$BOOK/err.log"
+check "... and leaves its expected block as it was" cmp -s "$BOOK/before.md" "$BOOK/chapters/03-twin.md"
+check "... not reporting 0 failed" has ", 1 failed in" "$BOOK/err.log"
+sed -i 's/x \* x + 1/x * x/; s/^\[1, 4, 9\]$/[old]/' "$BOOK/chapters/03-twin.md"
+lb build --update
+check "--update accepts a python output that agrees with its twin" rc_is 0
+check "... and writes it" has_re '^\[1, 4, 9\]$' "$BOOK/chapters/03-twin.md"
+lb build
+check "... after which a build passes" rc_is 0
+
 done_testing
