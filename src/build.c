@@ -20,6 +20,7 @@
 #include "jobs.h"
 #include "progenv.h"
 #include "progress.h"
+#include "prune.h"
 #include "record.h"
 #include "relocate.h"
 #include "publish.h"
@@ -828,13 +829,51 @@ static int render_one(build *b, lb_book *book, size_t i, lb_buf *html, lb_diag *
 /* Renders the pages of the named chapters whose inputs changed (a failed
  * one only with -k: the last good page stays otherwise), the front page,
  * and with publish the single-file book. */
+/* Whether chapter i will have a page after this build: one is written now,
+ * or one from an earlier build is there. A chapter that never built is
+ * not linked from the others (a link to no page). */
+static int has_page(const build *b, size_t i)
+{
+    const lb_chapter *ch = &b->chapters[i];
+    if (b->named[i] && (b->o->keep_going || !chapter_failed(b, ch)))
+        return 1;
+    lb_buf p = LB_BUF_INIT;
+    lb_buf_printf(&p, "%s/%s.html", b->o->out_dir, ch->slug);
+    int there = access(p.ptr, F_OK) == 0;
+    lb_buf_free(&p);
+    return there;
+}
+
+/* The pages of chapters no longer in the book are removed. */
+static void prune_pages(const build *b)
+{
+    const char **keep = lb_xcalloc(b->n + 2, sizeof *keep);
+    size_t n = 0;
+    for (size_t i = 0; i < b->n; i++)
+        if (!b->chapters[i].is_index)
+            keep[n++] = b->chapters[i].slug;
+    keep[n++] = "index";
+    keep[n++] = "answer-book";
+    lb_prune_pages(b->o->out_dir, b->cache_dir, keep, n, b->o->quiet);
+    free(keep);
+}
+
 static int render_pages(build *b, lb_diag *d)
 {
     lb_book book = {0};
     size_t first = b->n > 0 && b->chapters[0].is_index ? 1 : 0;
     book.front = first ? &b->chapters[0] : NULL;
-    book.chapters = b->chapters + first;
-    book.n = b->n - first;
+    /* The book the pages show: the chapters that have a page, as copies
+     * (at[k]: where copy k came from), so that no page links to one that
+     * is not there. */
+    size_t *at = lb_xcalloc(b->n + 1, sizeof *at);
+    book.chapters = lb_xcalloc(b->n + 1, sizeof *book.chapters);
+    for (size_t i = first; i < b->n; i++)
+        if (has_page(b, i)) {
+            at[book.n] = i;
+            book.chapters[book.n++] = b->chapters[i];
+        }
+    prune_pages(b);
     book.title = book.front ? book.front->title : "litbook";
     book.hl = &b->hl;
     lb_buf a = LB_BUF_INIT;
@@ -854,9 +893,10 @@ static int render_pages(build *b, lb_diag *d)
     lb_buf all = LB_BUF_INIT, file = LB_BUF_INIT;
     for (size_t i = 0; i <= book.n; i++) {
         lb_chapter *ch = i < book.n ? &book.chapters[i] : book.front;
+        const lb_chapter *orig = i < book.n ? &b->chapters[at[i]] : book.front;
         const char *slug = i < book.n ? book.chapters[i].slug : "index";
-        int wanted = i < book.n ? b->named[i + first] : 1;
-        if (!wanted || (ch && chapter_failed(b, ch) && !b->o->keep_going))
+        int wanted = i < book.n ? b->named[at[i]] : 1;
+        if (!wanted || (orig && chapter_failed(b, orig) && !b->o->keep_going))
             continue;
         page_key(b, &book, ch, i < book.n ? "chapter" : "index", keys[i]);
         lb_buf_puts(&all, keys[i]);
@@ -896,6 +936,11 @@ static int render_pages(build *b, lb_diag *d)
     free(keys);
     free(stale);
     lb_book_free(&book);
+    /* rendering worked on the copies: they go back to the build */
+    for (size_t k = 0; k < book.n; k++)
+        b->chapters[at[k]] = book.chapters[k];
+    free(book.chapters);
+    free(at);
     return rc;
 }
 

@@ -78,4 +78,26 @@ check "... and writes it" has_re '^\[1, 4, 9\]$' "$BOOK/chapters/03-twin.md"
 lb build
 check "... after which a build passes" rc_is 0
 
+# A chapter is linked once its page exists; a deleted chapter's page goes.
+mkbook good.md
+lb build
+cp "$FIX"/segfault.md "$BOOK/chapters/zz-new.md"
+lb build
+check "a new chapter that fails fails the build" rc_is 1
+check "... and is not linked from the contents" lacks "zz-new.html" "$BOOK/out/index.html"
+check "... nor from the previous chapter" lacks "zz-new.html" "$BOOK/out/good.html"
+lb build -k
+check "with -k its page is written" test -f "$BOOK/out/zz-new.html"
+check "... and linked from the contents" has 'href="zz-new.html"' "$BOOK/out/index.html"
+check "... and from the previous chapter" has 'href="zz-new.html"' "$BOOK/out/good.html"
+rm "$BOOK/chapters/zz-new.md"
+lb build
+check "a deleted chapter's page is removed from out/" test ! -e "$BOOK/out/zz-new.html"
+check "... and said so" has "removed out/zz-new.html" "$BOOK/err.log"
+check "... and no page links to it" lacks "zz-new.html" "$BOOK/out/good.html"
+echo '<p>mine</p>' >"$BOOK/out/notes.html"
+lb publish
+check "a file of out/ that litbook did not write stays" test -f "$BOOK/out/notes.html"
+check "the single file does not hold the deleted chapter" lacks "zz-new" "$BOOK/out/answer-book.html"
+
 done_testing
