@@ -572,6 +572,8 @@ static void run_chunk_job(void *arg)
             b->stop = 1;
         lb_strv_free(&deps);
         lb_progress_done(&b->progress, c, 0);
+        if (j->wanted)
+            lb_progress_warnings(&b->progress, c);
     }
     if (c->opts.engine != LB_ENGINE_GNUPLOT)
         lb_check_result(c);

@@ -281,8 +281,16 @@ void lb_check_result(lb_chunk *c)
         return;
     if (!c->opts.exit_any && res->exit_code != c->opts.exit_code && res->exit_code >= 0) {
         lb_buf m = LB_BUF_INIT;
-        lb_buf_printf(&m, "exited with status %d, expected %d", res->exit_code, c->opts.exit_code);
-        if (c->opts.exit_code == 0 && !c->opts.exit_any)
+        /* An uncaught Python exception is a crash, not a status the
+         * author chose: exit=N would not help, the traceback does. */
+        int raised = c->opts.engine == LB_ENGINE_PYTHON && res->exit_code == 1 && res->err &&
+                     strstr(res->err, "Traceback (most recent call last):");
+        if (raised)
+            lb_buf_puts(&m, "raised an uncaught exception (exit status 1)");
+        else
+            lb_buf_printf(&m, "exited with status %d, expected %d", res->exit_code,
+                          c->opts.exit_code);
+        if (c->opts.exit_code == 0 && !raised)
             lb_buf_puts(&m, " (add exit=N or exit=any to the chunk if that is intended)");
         free(res->failure);
         res->failure = lb_buf_detach(&m);

@@ -100,4 +100,29 @@ lb publish
 check "a file of out/ that litbook did not write stays" test -f "$BOOK/out/notes.html"
 check "the single file does not hold the deleted chapter" lacks "zz-new" "$BOOK/out/answer-book.html"
 
+# Warnings of a program that compiles; the stderr of one that fails.
+mkbook
+cp "$FIX"/loop/04-warns.md "$BOOK/chapters/"
+CH=chapters/04-warns.md
+lb build -k -j1
+W="04-warns.md:$(line_of UNUSED):9: warning: unused variable"
+check "a compiler warning is printed on the terminal" has "$W" "$BOOK/err.log"
+check "... and shown on the page, collapsed" has '<details class="warnings"><summary>1 compiler warning</summary>' "$BOOK/out/04-warns.html"
+check "... with the message" has "$W" "$BOOK/out/04-warns.html"
+# under LINE: the line of err.log after the one holding PATTERN is LINE
+under() { [ "$(grep -A1 -F -- "$1" "$BOOK/err.log" | sed -n 2p)" = "$2" ]; }
+check "a traceback is printed under its error line" \
+    under "error: chunk 'raises' failed: raised an uncaught exception" "Traceback (most recent call last):"
+check "... down to the exception" has 'ValueError: the input was <bad>' "$BOOK/err.log"
+check "... with no exit=N hint (it would not help)" sh -c "! grep 'raises.*exit=N' '$BOOK/err.log'"
+check "a non-zero exit keeps the hint" has "chunk 'exits' failed: exited with status 3, expected 0 (add exit=N or exit=any" "$BOOK/err.log"
+check "... and its stderr is printed under it" under "chunk 'exits' failed" "giving up: no input"
+sed -i '1a\
+\
+More prose above.' "$BOOK/$CH"
+lb build -k
+check "a cached warning is on the page at its new line" has "04-warns.md:$(line_of UNUSED):9: warning" "$BOOK/out/04-warns.html"
+check "a cached failure's stderr is printed on the terminal too" has 'ValueError: the input was <bad>' "$BOOK/err.log"
+CH=chapters/01-moves.md
+
 done_testing
