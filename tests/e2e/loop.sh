@@ -125,4 +125,15 @@ check "a cached warning is on the page at its new line" has "04-warns.md:$(line_
 check "a cached failure's stderr is printed on the terminal too" has 'ValueError: the input was <bad>' "$BOOK/err.log"
 CH=chapters/01-moves.md
 
+# A log scale's labels are in its own base.
+mkbook
+cp "$FIX"/loop/05-log2.md "$BOOK/chapters/"
+lb build
+P=$BOOK/out/05-log2.html
+# the SVG of figure $1
+svg_of() { sed -n "/id=\"$1\"/,/<\/svg>/p" "$P"; }
+check "set logscale x 2 labels 2^{n}" sh -c "$(declare -f svg_of); P='$P'; svg_of fig-log2 | grep -q '>2</tspan><tspan[^>]*>16'"
+check "... not 10^{n}" sh -c "$(declare -f svg_of); P='$P'; ! svg_of fig-log2 | grep -q '>10</tspan><tspan[^>]*>[0-9]'"
+check "set logscale x still labels 10^{n}" sh -c "$(declare -f svg_of); P='$P'; svg_of fig-log10 | grep -q '>10</tspan><tspan[^>]*>4'"
+
 done_testing
