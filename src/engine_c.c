@@ -302,6 +302,14 @@ void lb_check_result(lb_chunk *c)
         lb_buf diff = LB_BUF_INIT;
         lb_match_diff(c->expected, strlen(c->expected), res->out ? res->out : "", res->out_len,
                       "expected", "actual", &diff);
+        /* An expected block of what went to stderr is a common slip: say
+         * which stream is compared. */
+        if (res->err_len && lb_match(c->expected, strlen(c->expected), res->err, res->err_len))
+            lb_buf_puts(&diff, "note: the expected block is what the program wrote to stderr; "
+                               "only stdout is compared (print to stdout, or drop the block)\n");
+        else if (res->err_len && res->out_len == 0)
+            lb_buf_puts(&diff, "note: the program wrote to stderr only; only stdout is compared "
+                               "with the expected block\n");
         lb_run_fail(c, "output differs from the expected block", diff.ptr);
         res->mismatch = 1;
         lb_buf_free(&diff);

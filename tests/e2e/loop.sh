@@ -136,4 +136,16 @@ check "set logscale x 2 labels 2^{n}" sh -c "$(declare -f svg_of); P='$P'; svg_o
 check "... not 10^{n}" sh -c "$(declare -f svg_of); P='$P'; ! svg_of fig-log2 | grep -q '>10</tspan><tspan[^>]*>[0-9]'"
 check "set logscale x still labels 10^{n}" sh -c "$(declare -f svg_of); P='$P'; svg_of fig-log10 | grep -q '>10</tspan><tspan[^>]*>4'"
 
+# An expected block of stderr; the README's lb_bench header as printed.
+mkbook
+cp "$FIX"/loop/06-stderr.md "$BOOK/chapters/"
+lb build -k
+check "a stderr-only expected block fails" rc_is 1
+check "... saying only stdout is compared" has "note: the expected block is what the program wrote to stderr; only stdout is compared" "$BOOK/err.log"
+check "... on the page too" has "only stdout is compared" "$BOOK/out/06-stderr.html"
+readme_header() { grep -P '^        # label\t' "$ROOT/README.md" | sed 's/^        //'; }
+real_header() { sed -n '/id="header"/,/<\/section>/p' "$BOOK/out/06-stderr.html" | grep -o '# label[^<]*'; }
+check "README shows lb_bench's header as it is printed (tabs, '# ')" \
+    sh -c "[ -n \"\$1\" ] && [ \"\$1\" = \"\$2\" ]" _ "$(readme_header)" "$(real_header)"
+
 done_testing
