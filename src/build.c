@@ -145,14 +145,23 @@ static int load_book(build *b, lb_diag *d)
     if (list_chapters(b->o->book_dir, &files, d) < 0)
         return -1;
     b->chapters = lb_xcalloc(files.n ? files.n : 1, sizeof *b->chapters);
-    int rc = 0;
-    /* The front page first, then the chapters in name order. */
-    for (int pass = 0; pass < 2 && rc == 0; pass++) {
-        for (size_t i = 0; i < files.n && rc == 0; i++) {
+    int rc = 0, failed = 0;
+    /* The front page first, then the chapters in name order. Every
+     * chapter is read, so the input errors of all of them show at once:
+     * each failed chapter's last error is printed when the next one
+     * fails, the last of all is left in *d. */
+    for (int pass = 0; pass < 2 && failed < LB_MAX_INPUT_ERRORS; pass++) {
+        for (size_t i = 0; i < files.n && failed < LB_MAX_INPUT_ERRORS; i++) {
             const char *base = strrchr(files.v[i], '/') + 1;
             if ((strcmp(base, "index.md") == 0) != (pass == 0))
                 continue;
-            rc = lb_chapter_load(files.v[i], &b->chapters[b->n], d);
+            lb_diag one = {LB_ERROR, NULL, 0, 0, ""};
+            if (lb_chapter_load(files.v[i], &b->chapters[b->n], &one) < 0) {
+                if (failed++ > 0)
+                    lb_diag_print(stderr, d, lb_diag_stderr_color());
+                *d = one;
+                rc = -1;
+            }
             b->n++;
         }
     }

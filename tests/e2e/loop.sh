@@ -148,4 +148,18 @@ real_header() { sed -n '/id="header"/,/<\/section>/p' "$BOOK/out/06-stderr.html"
 check "README shows lb_bench's header as it is printed (tabs, '# ')" \
     sh -c "[ -n \"\$1\" ] && [ \"\$1\" = \"\$2\" ]" _ "$(readme_header)" "$(real_header)"
 
+# Every input error of a run at once.
+mkbook
+cp "$FIX"/loop/07-typos.md "$FIX"/loop/08-typo.md "$BOOK/chapters/"
+lb build
+check "input errors exit 2" rc_is 2
+check "the first typo is reported" has_re "chapters/07-typos.md:3:[0-9]+: error: .*timeot" "$BOOK/err.log"
+check "... and the second, of the same chapter" has_re "chapters/07-typos.md:7:[0-9]+: error: .*exti" "$BOOK/err.log"
+check "... and the one of the next chapter" has_re "chapters/08-typo.md:3:[0-9]+: error: .*requries" "$BOOK/err.log"
+check "... each once" sh -c "[ \$(grep -c ': error: ' '$BOOK/err.log') -eq 3 ]"
+check "... and nothing ran" test ! -e "$BOOK/out/07-typos.html"
+for i in $(seq 1 30); do printf '```c {#c%d bad%d=1}\nint main(void){return 0;}\n```\n\n' "$i" "$i"; done >"$BOOK/chapters/07-typos.md"
+lb build
+check "errors are capped at 20 per chapter" sh -c "[ \$(grep -c '07-typos.md.*: error: ' '$BOOK/err.log') -eq 20 ]"
+
 done_testing
