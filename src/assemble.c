@@ -36,13 +36,19 @@ typedef struct {
     int next_line; /* the source line the output would continue with, or -1 */
 } asm_state;
 
-static void emit_line_directive(asm_state *st, int line)
+static void emit_line_directive(asm_state *st, const lb_chunk *c, int line)
 {
     if (!st->o->line_directives || st->next_line == line)
         return;
+    const char *file = st->ch->path;
+    if (st->o->relative) {
+        /* "@name" is not a path: nothing compiles this text. */
+        lb_buf_printf(st->out, "#line %d \"@%s\"\n", line - c->code_line + 1, c->anchor);
+        return;
+    }
     /* The path goes in a C string literal: escape what C needs escaped. */
     lb_buf_printf(st->out, "#line %d \"", line);
-    for (const char *p = st->ch->path; *p; p++) {
+    for (const char *p = file; *p; p++) {
         if (*p == '"' || *p == '\\')
             lb_buf_putc(st->out, '\\');
         lb_buf_putc(st->out, *p);
@@ -86,6 +92,8 @@ static int expand_reference(asm_state *st, lb_chunk *c, int line, const char *te
 static int expand(asm_state *st, lb_chunk *c, const char *indent, size_t indent_len)
 {
     st->active[c->index] = 1;
+    if (st->o->used)
+        st->o->used[c->index] = 1;
     const char *p = c->code;
     int line = c->code_line;
     int rc = 0;
@@ -97,7 +105,7 @@ static int expand(asm_state *st, lb_chunk *c, const char *indent, size_t indent_
         if (lb_parse_reference(p, len, &ind, &name, &name_len)) {
             rc = expand_reference(st, c, line, p, ind, name, name_len, indent, indent_len);
         } else {
-            emit_line_directive(st, line);
+            emit_line_directive(st, c, line);
             if (len > 0)
                 lb_buf_append(st->out, indent, indent_len);
             lb_buf_append(st->out, p, len);

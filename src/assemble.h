@@ -14,6 +14,13 @@
 
 typedef struct {
     int line_directives; /* 1: emit C #line directives */
+    /* 1 (with line_directives): each directive names the chunk ("@name")
+     * and counts from its first line of code, so the text does not depend
+     * on where in the chapter the chunks sit: what cache keys hash. */
+    int relative;
+    /* When not NULL (ch->nchunks flags): set for every chunk expanded,
+     * the chunk itself included. Owned by the caller. */
+    char *used;
 } lb_assemble_opts;
 
 /* Appends chunk c's program to out. Returns 0, or -1 with *d set for a

@@ -18,8 +18,11 @@
 #include "fsutil.h"
 #include "jail.h"
 #include "jobs.h"
+#include "progenv.h"
 #include "progress.h"
+#include "prune.h"
 #include "record.h"
+#include "relocate.h"
 #include "publish.h"
 #include "render.h"
 #include "sandbox.h"
@@ -34,6 +37,8 @@ typedef struct {
     lb_chapter *ch;
     lb_chunk *c;
     char *src;         /* c: the assembled program */
+    char *key_src;     /* the same with lines counted per chunk: what keys hash */
+    char *origins;     /* where its chunks sit (relocate.h) */
     char key[33];      /* c: computed before the jobs start; gnuplot: in the job */
     lb_strv data_in;   /* gnuplot: paths of the data files it reads */
     int wanted;        /* its chapter was named (or the whole book is built) */
@@ -140,14 +145,23 @@ static int load_book(build *b, lb_diag *d)
     if (list_chapters(b->o->book_dir, &files, d) < 0)
         return -1;
     b->chapters = lb_xcalloc(files.n ? files.n : 1, sizeof *b->chapters);
-    int rc = 0;
-    /* The front page first, then the chapters in name order. */
-    for (int pass = 0; pass < 2 && rc == 0; pass++) {
-        for (size_t i = 0; i < files.n && rc == 0; i++) {
+    int rc = 0, failed = 0;
+    /* The front page first, then the chapters in name order. Every
+     * chapter is read, so the input errors of all of them show at once:
+     * each failed chapter's last error is printed when the next one
+     * fails, the last of all is left in *d. */
+    for (int pass = 0; pass < 2 && failed < LB_MAX_INPUT_ERRORS; pass++) {
+        for (size_t i = 0; i < files.n && failed < LB_MAX_INPUT_ERRORS; i++) {
             const char *base = strrchr(files.v[i], '/') + 1;
             if ((strcmp(base, "index.md") == 0) != (pass == 0))
                 continue;
-            rc = lb_chapter_load(files.v[i], &b->chapters[b->n], d);
+            lb_diag one = {LB_ERROR, NULL, 0, 0, ""};
+            if (lb_chapter_load(files.v[i], &b->chapters[b->n], &one) < 0) {
+                if (failed++ > 0)
+                    lb_diag_print(stderr, d, lb_diag_stderr_color());
+                *d = one;
+                rc = -1;
+            }
             b->n++;
         }
     }
@@ -182,12 +196,18 @@ static void hash_strv(lb_hash *h, const lb_strv *v)
 }
 
 /* The resource limits change what a program can do (and whether it
- * fails), so they are part of its key. */
+ * fails), so they are part of its key; so does the environment that the
+ * helpers of litbook.h and litbook.py read (progenv.h). */
 static void hash_limits(lb_hash *h, const lb_opts *o)
 {
     char lims[160];
     lb_sandbox_key(o, lims, sizeof lims);
     lb_hash_str(h, lims);
+    /* and so does the environment litbook.h and litbook.py read */
+    lb_buf env = LB_BUF_INIT;
+    lb_program_env_describe(&env);
+    lb_hash_str(h, lb_buf_str(&env));
+    lb_buf_free(&env);
 }
 
 /* Everything a C chunk's result depends on that is known before it runs;
@@ -198,13 +218,14 @@ static void key_c(build *b, chunk_job *j)
     lb_hash h;
     lb_hash_init(&h);
     lb_hash_str(&h, "litbook " LITBOOK_VERSION " c");
+    lb_hash_str(&h, j->ch->path); /* messages name it */
     lb_hash_str(&h, b->cc_id);
     lb_strv argv = {0};
     lb_c_compile_argv(&b->ctx, j->ch, j->c, &argv);
     hash_strv(&h, &argv);
     lb_strv_free(&argv);
     hash_strv(&h, &o->libs);
-    lb_hash_str(&h, j->src);
+    lb_hash_str(&h, j->key_src);
     hash_strv(&h, &o->args);
     lb_hash_str(&h, o->stdin_text);
     char nums[128];
@@ -229,11 +250,12 @@ static void key_python(build *b, chunk_job *j)
     lb_hash h;
     lb_hash_init(&h);
     lb_hash_str(&h, "litbook " LITBOOK_VERSION " python");
+    lb_hash_str(&h, j->ch->path);   /* tracebacks name it */
     lb_hash_str(&h, lb_litbook_py); /* what `import litbook` runs */
     lb_hash_str(&h, b->py.id);
     lb_hash_str(&h, b->py.executable);
     lb_hash_str(&h, j->versions);
-    lb_hash_str(&h, j->src);
+    lb_hash_str(&h, j->key_src);
     hash_strv(&h, &o->args);
     lb_hash_str(&h, o->stdin_text);
     char nums[128];
@@ -351,7 +373,7 @@ static int plan(build *b, lb_job **jobs_out, lb_diag *d)
     }
     lb_job *jobs = lb_xcalloc(b->njobs ? b->njobs : 1, sizeof *jobs);
     *jobs_out = jobs;
-    lb_assemble_opts ao = {1};
+    lb_assemble_opts ao = {.line_directives = 1};
     for (size_t i = 0; i < b->njobs; i++) {
         chunk_job *j = &b->jobs[i];
         jobs[i].arg = j;
@@ -365,12 +387,22 @@ static int plan(build *b, lb_job **jobs_out, lb_diag *d)
             continue;
         }
         lb_buf src = LB_BUF_INIT;
-        ao.line_directives = j->c->opts.engine == LB_ENGINE_C; /* not Python syntax */
+        int is_c = j->c->opts.engine == LB_ENGINE_C;
+        ao.line_directives = is_c; /* not Python syntax */
         if (lb_assemble(j->ch, j->c, &ao, &src, d) < 0) {
             lb_buf_free(&src);
             return -1;
         }
         j->src = lb_buf_detach(&src);
+        /* The key's text marks where each chunk's lines start without
+         * saying where the chunk sits: prose edits change no key. */
+        lb_assemble_opts rel = {
+            .line_directives = 1, .relative = 1, .used = lb_xcalloc(j->ch->nchunks, 1)};
+        lb_assemble(j->ch, j->c, &rel, &src, d);
+        j->key_src = lb_buf_detach(&src);
+        lb_origins_describe(j->ch, j->c, is_c ? rel.used : NULL, j->src, &src);
+        j->origins = lb_buf_detach(&src);
+        free(rel.used);
         if (j->c->opts.engine == LB_ENGINE_PYTHON) {
             if (lb_python_twin_plan(j->ch, j->c, d) < 0)
                 return -1;
@@ -528,6 +560,11 @@ static void run_chunk_job(void *arg)
     if (python && j->not_run) {
         python_not_run(b, j);
     } else if (!force && lb_cache_load_memo(b->cache_dir, j->key, &c->res, b->deps)) {
+        if (j->origins) {
+            lb_relocate_result(j->ch, c, c->res.origins, &c->res);
+            free(c->res.origins);
+            c->res.origins = lb_xstrdup(j->origins);
+        }
         if (j->wanted || j->needed)
             lb_progress_done(&b->progress, c, 1);
     } else if (j->wanted || j->needed) {
@@ -541,12 +578,16 @@ static void run_chunk_job(void *arg)
             lb_engine_c(&b->ctx, j->ch, c, j->src, &deps);
         }
         int cut_short = b->o->interrupted && *b->o->interrupted;
+        if (j->origins && !c->res.origins)
+            c->res.origins = lb_xstrdup(j->origins);
         if (c->res.status == LB_RES_OK && !cut_short)
             lb_cache_store(b->cache_dir, j->key, &c->res, &deps);
         if (cut_short)
             b->stop = 1;
         lb_strv_free(&deps);
         lb_progress_done(&b->progress, c, 0);
+        if (j->wanted)
+            lb_progress_warnings(&b->progress, c);
     }
     if (c->opts.engine != LB_ENGINE_GNUPLOT)
         lb_check_result(c);
@@ -562,6 +603,31 @@ static void run_chunk_job(void *arg)
     }
 }
 
+/* Python chunk j against its C twin. With --update, a chunk whose only
+ * fault is a mismatched expected block is about to have its new output
+ * accepted: the twin check sees both as they will be, and a python chunk
+ * that no longer agrees with its twin fails (and is not updated), as the
+ * next build would fail it. Returns 1 when j failed the check. */
+static int twin_check(build *b, chunk_job *j)
+{
+    lb_chunk *t = j->c->opts.twin ? lb_chapter_find(j->ch, j->c->opts.twin) : NULL;
+    lb_result *pr = &j->c->res, *tr = t ? &t->res : NULL;
+    int p_pending = b->o->update && pr->mismatch && pr->status == LB_RES_FAILED;
+    int t_pending = b->o->update && tr && tr->mismatch && tr->status == LB_RES_FAILED;
+    if (p_pending)
+        pr->status = LB_RES_OK;
+    if (t_pending)
+        tr->status = LB_RES_OK;
+    int differs = lb_python_twin_compare(j->ch, j->c);
+    if (t_pending)
+        tr->status = LB_RES_FAILED;
+    if (differs)
+        pr->mismatch = 0; /* its failure is the twin's now: nothing to accept */
+    else if (p_pending)
+        pr->status = LB_RES_FAILED;
+    return differs;
+}
+
 /* After every chunk ran: each python chunk with twin= against its C
  * twin; then a note for each python chunk not run, and each recording. */
 static void finish_python(build *b)
@@ -570,7 +636,7 @@ static void finish_python(build *b)
         chunk_job *j = &b->jobs[i];
         if (!j->wanted || j->c->opts.engine != LB_ENGINE_PYTHON)
             continue;
-        if (lb_python_twin_compare(j->ch, j->c))
+        if (twin_check(b, j))
             lb_progress_failed(&b->progress, j->ch, j->c);
         lb_diag d = {LB_NOTE, NULL, 0, 0, ""};
         const lb_result *r = &j->c->res;
@@ -779,13 +845,51 @@ static int render_one(build *b, lb_book *book, size_t i, lb_buf *html, lb_diag *
 /* Renders the pages of the named chapters whose inputs changed (a failed
  * one only with -k: the last good page stays otherwise), the front page,
  * and with publish the single-file book. */
+/* Whether chapter i will have a page after this build: one is written now,
+ * or one from an earlier build is there. A chapter that never built is
+ * not linked from the others (a link to no page). */
+static int has_page(const build *b, size_t i)
+{
+    const lb_chapter *ch = &b->chapters[i];
+    if (b->named[i] && (b->o->keep_going || !chapter_failed(b, ch)))
+        return 1;
+    lb_buf p = LB_BUF_INIT;
+    lb_buf_printf(&p, "%s/%s.html", b->o->out_dir, ch->slug);
+    int there = access(p.ptr, F_OK) == 0;
+    lb_buf_free(&p);
+    return there;
+}
+
+/* The pages of chapters no longer in the book are removed. */
+static void prune_pages(const build *b)
+{
+    const char **keep = lb_xcalloc(b->n + 2, sizeof *keep);
+    size_t n = 0;
+    for (size_t i = 0; i < b->n; i++)
+        if (!b->chapters[i].is_index)
+            keep[n++] = b->chapters[i].slug;
+    keep[n++] = "index";
+    keep[n++] = "answer-book";
+    lb_prune_pages(b->o->out_dir, b->cache_dir, keep, n, b->o->quiet);
+    free(keep);
+}
+
 static int render_pages(build *b, lb_diag *d)
 {
     lb_book book = {0};
     size_t first = b->n > 0 && b->chapters[0].is_index ? 1 : 0;
     book.front = first ? &b->chapters[0] : NULL;
-    book.chapters = b->chapters + first;
-    book.n = b->n - first;
+    /* The book the pages show: the chapters that have a page, as copies
+     * (at[k]: where copy k came from), so that no page links to one that
+     * is not there. */
+    size_t *at = lb_xcalloc(b->n + 1, sizeof *at);
+    book.chapters = lb_xcalloc(b->n + 1, sizeof *book.chapters);
+    for (size_t i = first; i < b->n; i++)
+        if (has_page(b, i)) {
+            at[book.n] = i;
+            book.chapters[book.n++] = b->chapters[i];
+        }
+    prune_pages(b);
     book.title = book.front ? book.front->title : "litbook";
     book.hl = &b->hl;
     lb_buf a = LB_BUF_INIT;
@@ -805,9 +909,10 @@ static int render_pages(build *b, lb_diag *d)
     lb_buf all = LB_BUF_INIT, file = LB_BUF_INIT;
     for (size_t i = 0; i <= book.n; i++) {
         lb_chapter *ch = i < book.n ? &book.chapters[i] : book.front;
+        const lb_chapter *orig = i < book.n ? &b->chapters[at[i]] : book.front;
         const char *slug = i < book.n ? book.chapters[i].slug : "index";
-        int wanted = i < book.n ? b->named[i + first] : 1;
-        if (!wanted || (ch && chapter_failed(b, ch) && !b->o->keep_going))
+        int wanted = i < book.n ? b->named[at[i]] : 1;
+        if (!wanted || (orig && chapter_failed(b, orig) && !b->o->keep_going))
             continue;
         page_key(b, &book, ch, i < book.n ? "chapter" : "index", keys[i]);
         lb_buf_puts(&all, keys[i]);
@@ -847,6 +952,11 @@ static int render_pages(build *b, lb_diag *d)
     free(keys);
     free(stale);
     lb_book_free(&book);
+    /* rendering worked on the copies: they go back to the build */
+    for (size_t k = 0; k < book.n; k++)
+        b->chapters[at[k]] = book.chapters[k];
+    free(book.chapters);
+    free(at);
     return rc;
 }
 
@@ -962,6 +1072,8 @@ static void free_build(build *b)
     lb_dep_memo_free(b->deps);
     for (size_t i = 0; i < b->njobs; i++) {
         free(b->jobs[i].src);
+        free(b->jobs[i].key_src);
+        free(b->jobs[i].origins);
         lb_strv_free(&b->jobs[i].data_in);
         free(b->jobs[i].not_run);
         free(b->jobs[i].versions);

@@ -110,6 +110,7 @@ int lb_cache_store(const char *dir, const char *key, const lb_result *r, const l
         put_stat(&b, "run", &r->runs[i]);
     put_str(&b, "svg", r->svg);
     put_str(&b, "command", r->command);
+    put_str(&b, "origins", r->origins);
     lb_buf rec = LB_BUF_INIT;
     for (size_t i = 0; i < r->nvalues; i++) {
         lb_buf_reset(&rec);
@@ -291,6 +292,7 @@ static int apply(lb_result *r, const char *name, char *val, size_t len, int *run
                       : strcmp(name, "err") == 0         ? &r->err
                       : strcmp(name, "svg") == 0         ? &r->svg
                       : strcmp(name, "command") == 0     ? &r->command
+                      : strcmp(name, "origins") == 0     ? &r->origins
                                                          : NULL;
         if (slot) {
             free(*slot);

@@ -273,9 +273,13 @@ static int load_chunks(lb_chapter *ch, const line_index *li, lb_diag *d)
     cmark_iter *it = cmark_iter_new(ch->doc);
     cmark_event_type ev;
     cmark_node *claimed = NULL; /* the output block of the previous chunk */
-    int rc = 0;
+    int rc = 0, errors = 0;
     name_table names = {NULL, 0, 0};
-    while (rc == 0 && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+    /* An input error does not stop the reading: every chunk's attributes
+     * are checked, so three typos take one build, not three. All errors
+     * but the last are printed here (up to LB_MAX_INPUT_ERRORS); the last
+     * is left in *d for the caller, as when there is one. */
+    while (errors < LB_MAX_INPUT_ERRORS && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         cmark_node *n = cmark_iter_get_node(it);
         if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_CODE_BLOCK)
             continue;
@@ -285,7 +289,13 @@ static int load_chunks(lb_chapter *ch, const line_index *li, lb_diag *d)
             cap = cap ? cap * 2 : 16;
             ch->chunks = lb_xrealloc(ch->chunks, cap * sizeof *ch->chunks);
         }
-        rc = load_chunk(ch, n, li, &names, d);
+        lb_diag one = {LB_ERROR, NULL, 0, 0, ""};
+        if (load_chunk(ch, n, li, &names, &one) < 0) {
+            if (errors++ > 0)
+                lb_diag_print(stderr, d, lb_diag_stderr_color());
+            *d = one;
+            rc = -1;
+        }
         if (ch->nchunks > 0)
             claimed = ch->chunks[ch->nchunks - 1].out_node;
     }

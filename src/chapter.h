@@ -48,6 +48,9 @@ typedef struct {
  * file, a bad info string, an unknown option, a duplicate name). On both
  * outcomes the caller frees ch with lb_chapter_free. */
 int lb_chapter_load(const char *path, lb_chapter *ch, lb_diag *d);
+/* Input errors of one chapter reported before its reading stops (all but
+ * the last printed on stderr as they are found, the last left in *d). */
+#define LB_MAX_INPUT_ERRORS 20
 /* The same from text already in memory (len bytes, NULs allowed); path
  * only names it in messages and gives the slug. For tests and fuzzing. */
 int lb_chapter_load_mem(const char *path, const char *text, size_t len, lb_chapter *ch, lb_diag *d);

@@ -281,8 +281,16 @@ void lb_check_result(lb_chunk *c)
         return;
     if (!c->opts.exit_any && res->exit_code != c->opts.exit_code && res->exit_code >= 0) {
         lb_buf m = LB_BUF_INIT;
-        lb_buf_printf(&m, "exited with status %d, expected %d", res->exit_code, c->opts.exit_code);
-        if (c->opts.exit_code == 0 && !c->opts.exit_any)
+        /* An uncaught Python exception is a crash, not a status the
+         * author chose: exit=N would not help, the traceback does. */
+        int raised = c->opts.engine == LB_ENGINE_PYTHON && res->exit_code == 1 && res->err &&
+                     strstr(res->err, "Traceback (most recent call last):");
+        if (raised)
+            lb_buf_puts(&m, "raised an uncaught exception (exit status 1)");
+        else
+            lb_buf_printf(&m, "exited with status %d, expected %d", res->exit_code,
+                          c->opts.exit_code);
+        if (c->opts.exit_code == 0 && !raised)
             lb_buf_puts(&m, " (add exit=N or exit=any to the chunk if that is intended)");
         free(res->failure);
         res->failure = lb_buf_detach(&m);
@@ -294,6 +302,14 @@ void lb_check_result(lb_chunk *c)
         lb_buf diff = LB_BUF_INIT;
         lb_match_diff(c->expected, strlen(c->expected), res->out ? res->out : "", res->out_len,
                       "expected", "actual", &diff);
+        /* An expected block of what went to stderr is a common slip: say
+         * which stream is compared. */
+        if (res->err_len && lb_match(c->expected, strlen(c->expected), res->err, res->err_len))
+            lb_buf_puts(&diff, "note: the expected block is what the program wrote to stderr; "
+                               "only stdout is compared (print to stdout, or drop the block)\n");
+        else if (res->err_len && res->out_len == 0)
+            lb_buf_puts(&diff, "note: the program wrote to stderr only; only stdout is compared "
+                               "with the expected block\n");
         lb_run_fail(c, "output differs from the expected block", diff.ptr);
         res->mismatch = 1;
         lb_buf_free(&diff);

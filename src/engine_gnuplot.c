@@ -38,19 +38,30 @@ static const char house_style[] =
 
 /* Logarithmic axes label 10^{n} rather than 1e+06: when the script asks
  * for a log scale and sets no format of its own for that axis, the format
- * is added on the same line, so gnuplot's line numbers stay the author's. */
+ * is added on the same line, so gnuplot's line numbers stay the author's.
+ * The label's base is the scale's ("set logscale x 2": 2^{n}); a base
+ * that is not a whole number keeps gnuplot's own labels. */
 static void add_log_formats(const char *script, lb_buf *out)
 {
     regex_t re;
-    regcomp(&re, "^[ \t]*set[ \t]+log(s|sc|sca|scal|scale)?[ \t]+([xy2]+)", REG_EXTENDED);
+    regcomp(&re, "^[ \t]*set[ \t]+log(s|sc|sca|scal|scale)?[ \t]+([xy2]+)([ \t]+([0-9.]+))?[ \t]*$",
+            REG_EXTENDED);
     const char *p = script;
     while (*p) {
         const char *nl = strchr(p, '\n');
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
         char *line = lb_xstrndup(p, len);
-        regmatch_t m[3];
+        regmatch_t m[5];
         lb_buf_puts(out, line);
-        if (regexec(&re, line, 3, m, 0) == 0 && !strchr(line, ';')) {
+        char base[16] = "10";
+        int whole = 1;
+        if (regexec(&re, line, 5, m, 0) == 0 && m[4].rm_so >= 0) {
+            size_t n = (size_t)(m[4].rm_eo - m[4].rm_so);
+            whole = n < sizeof base && strspn(line + m[4].rm_so, "0123456789") >= n;
+            if (whole)
+                snprintf(base, sizeof base, "%.*s", (int)n, line + m[4].rm_so);
+        }
+        if (regexec(&re, line, 5, m, 0) == 0 && !strchr(line, ';') && whole) {
             const char *ax = line + m[2].rm_so;
             size_t axlen = (size_t)(m[2].rm_eo - m[2].rm_so);
             static const char *const names[] = {"x", "y", "x2", "y2"};
@@ -61,7 +72,7 @@ static void add_log_formats(const char *script, lb_buf *out)
                                  ? strncmp(ax, names[i], axlen) == 0
                                  : (i < 2 && memchr(ax, names[i][0], axlen) && !strchr(ax, '2'));
                 if (wanted && !strstr(script, pat))
-                    lb_buf_printf(out, "; set format %s '10^{%%L}'", names[i]);
+                    lb_buf_printf(out, "; set format %s '%s^{%%L}'", names[i], base);
             }
         }
         lb_buf_putc(out, '\n');

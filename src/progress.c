@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "published.h"
+#include "termtext.h"
 
 void lb_progress_init(lb_progress *p, int total, int quiet, int verbose)
 {
@@ -111,16 +112,30 @@ void lb_progress_failed(lb_progress *p, const lb_chapter *ch, const lb_chunk *c)
                 c->info.name ? c->info.name : c->anchor,
                 c->res.failure ? c->res.failure : "unknown failure");
     lb_diag_print(stderr, &d, p->color);
-    if (c->res.detail && *c->res.detail) {
-        fputs(c->res.detail, stderr);
-        if (c->res.detail[strlen(c->res.detail) - 1] != '\n')
-            fputc('\n', stderr);
-    }
+    const lb_result *r = &c->res;
+    if (r->detail && *r->detail)
+        lb_term_text(stderr, r->detail, strlen(r->detail), LB_PROGRESS_MAX_LINES);
+    /* What the program said as it failed (a traceback, an assert): under
+     * the error, unless the detail above is that text already. */
+    if (r->ran && !r->mismatch && r->err_len && !(r->detail && strcmp(r->detail, r->err) == 0))
+        lb_term_text(stderr, r->err, r->err_len, LB_PROGRESS_MAX_LINES);
     if (c->res.mismatch)
         fprintf(stderr,
                 "note: if the new output is right, accept it with: litbook build "
                 "--update %s\n",
                 ch->path);
+    fflush(stderr);
+    pthread_mutex_unlock(&p->mu);
+}
+
+void lb_progress_warnings(lb_progress *p, const lb_chunk *c)
+{
+    const char *log = c->res.compile_log;
+    if (p->quiet || !log || !*log)
+        return;
+    pthread_mutex_lock(&p->mu);
+    clear_line(p);
+    lb_term_text(stderr, log, strlen(log), LB_PROGRESS_MAX_LINES);
     fflush(stderr);
     pthread_mutex_unlock(&p->mu);
 }

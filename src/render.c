@@ -146,6 +146,26 @@ static void render_error(lb_buf *b, const lb_result *r)
     lb_buf_puts(b, "</div>\n");
 }
 
+/* The compiler's warnings for a program that compiled: collapsed under
+ * the chunk, the count in the summary. */
+static void render_warnings(lb_buf *b, const lb_result *r)
+{
+    const char *log = r->compile_log;
+    if (!log || !*log)
+        return;
+    int n = 0;
+    for (const char *p = log; (p = strstr(p, ": warning: ")) != NULL; p++)
+        n++;
+    lb_buf_puts(b, "<details class=\"warnings\"><summary>");
+    if (n > 0)
+        lb_buf_printf(b, "%d compiler warning%s", n, n == 1 ? "" : "s");
+    else
+        lb_buf_puts(b, "compiler messages");
+    lb_buf_puts(b, "</summary><pre>");
+    put_html(b, log);
+    lb_buf_puts(b, "</pre></details>\n");
+}
+
 static void render_head(lb_buf *b, const lb_chunk *c)
 {
     const lb_result *r = &c->res;
@@ -361,6 +381,7 @@ void lb_render_chunk(const lb_chapter *ch, const lb_chunk *c, lb_highlighter *hl
     }
     if (c->opts.engine != LB_ENGINE_GNUPLOT)
         render_meta(b, c);
+    render_warnings(b, r);
     if (r->status == LB_RES_NOT_RUN) {
         lb_buf_puts(b, "<p class=\"not-run\">Not run: ");
         put_html(b, r->not_run_reason ? r->not_run_reason : "this engine is not available here");

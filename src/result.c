@@ -15,6 +15,7 @@ void lb_result_free(lb_result *r)
     free(r->command);
     free(r->not_run_reason);
     free(r->recorded);
+    free(r->origins);
     for (size_t i = 0; i < r->nvalues; i++) {
         free(r->values[i].key);
         free(r->values[i].text);

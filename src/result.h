@@ -59,6 +59,9 @@ typedef struct {
     lb_pub_claim *claims;
     size_t nclaims;
     int claim_failed; /* the failure is that claims did not hold */
+    /* Where the chunks of the program sat when it ran (relocate.h), so a
+     * cached result's line numbers can follow them; owned. */
+    char *origins;
 } lb_result;
 
 void lb_result_free(lb_result *r);

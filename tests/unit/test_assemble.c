@@ -36,7 +36,7 @@ static int load(const char *text, lb_chapter *ch, lb_diag *d)
 static char *assemble(lb_chapter *ch, const char *name, lb_diag *d, int *rc)
 {
     lb_buf out = LB_BUF_INIT;
-    lb_assemble_opts o = {1};
+    lb_assemble_opts o = {.line_directives = 1};
     *rc = lb_assemble(ch, lb_chapter_find(ch, name), &o, &out, d);
     return lb_buf_detach(&out);
 }
