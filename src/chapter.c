@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "fsutil.h"
+#include "gfm.h"
+#include "texmath.h"
 
 /* Byte offsets of line starts, so a node's line number leads back to the
  * raw text (cmark unescapes info strings; we need them as written). */
@@ -279,8 +281,8 @@ static int load_chunks(lb_chapter *ch, const line_index *li, lb_diag *d)
         cmark_node *n = cmark_iter_get_node(it);
         if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_CODE_BLOCK)
             continue;
-        if (n == claimed || !is_fenced(&ch->src, li, n))
-            continue; /* indented code blocks are text, not chunks */
+        if (n == claimed || !is_fenced(&ch->src, li, n) || lb_math_block(n))
+            continue; /* indented code blocks are text, ```math a formula: not chunks */
         if (ch->nchunks == cap) {
             cap = cap ? cap * 2 : 16;
             ch->chunks = lb_xrealloc(ch->chunks, cap * sizeof *ch->chunks);
@@ -320,7 +322,7 @@ static void start_chapter(const char *path, lb_chapter *ch)
 
 static int parse_chapter(lb_chapter *ch, lb_diag *d)
 {
-    ch->doc = cmark_parse_document(lb_buf_str(&ch->src), ch->src.len, CMARK_OPT_DEFAULT);
+    ch->doc = lb_md_parse(lb_buf_str(&ch->src), ch->src.len);
     find_title(ch);
     line_index li;
     index_lines(&ch->src, &li);

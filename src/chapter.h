@@ -6,7 +6,7 @@
 #ifndef LB_CHAPTER_H
 #define LB_CHAPTER_H
 
-#include <cmark.h>
+#include <cmark-gfm.h>
 
 #include "attr.h"
 #include "buf.h"
@@ -38,6 +38,7 @@ typedef struct {
     char *dir;    /* the absolute folder holding the file (for -I), or NULL */
     char *title;  /* the first level-1 heading's text, or the slug */
     int is_index; /* chapters/index.md: the front page */
+    int has_math; /* math.h rendered a formula in it (the page links KaTeX's CSS) */
     lb_buf src;
     cmark_node *doc;
     lb_chunk *chunks;
