@@ -19,6 +19,7 @@
 #include "jail.h"
 #include "jobs.h"
 #include "progress.h"
+#include "prose.h"
 #include "record.h"
 #include "publish.h"
 #include "render.h"
@@ -59,6 +60,7 @@ struct build {
     lb_dep_memo *deps;   /* what this build learned of headers */
     lb_value_refs *refs; /* per chapter: its prose's value references */
     char *bad_refs;      /* per chapter: 1 when one quotes a value never published */
+    lb_prose prose;      /* configuration, references, images, math (prose.h) */
     lb_highlighter hl;   /* valid once hl_ready */
     int hl_ready;
     volatile int stop;
@@ -716,6 +718,11 @@ static void page_key(const build *b, const lb_book *book, const lb_chapter *ch, 
     lb_hash_str(&h, "litbook " LITBOOK_VERSION " page");
     lb_hash_str(&h, what);
     lb_hash_str(&h, book->title);
+    const lb_config *cf = book->config;
+    const char *const conf[] = {cf->author,     cf->description, cf->lang,
+                                cf->repository, cf->toc_title,   cf->output_file};
+    for (size_t i = 0; i < sizeof conf / sizeof conf[0]; i++)
+        lb_hash_str(&h, conf[i]);
     lb_hash_str(&h, book->hl && book->hl->identity ? book->hl->identity : "plain");
     lb_hash_str(&h, b->o->keep_going ? "k" : "");
     for (size_t i = 0; i < book->n; i++) {
@@ -781,7 +788,8 @@ static int render_pages(build *b, lb_diag *d)
     book.front = first ? &b->chapters[0] : NULL;
     book.chapters = b->chapters + first;
     book.n = b->n - first;
-    book.title = book.front ? book.front->title : "litbook";
+    book.config = &b->prose.config;
+    book.title = book.config->title ? book.config->title : "litbook";
     book.hl = &b->hl;
     lb_buf a = LB_BUF_INIT;
     lb_buf_printf(&a, "%s/assets", b->o->out_dir);
@@ -830,10 +838,10 @@ static int render_pages(build *b, lb_diag *d)
         lb_hash_init(&h);
         lb_hash_str(&h, all.ptr);
         lb_hash_hex(&h, key);
-        if (!page_current(b, "answer-book", "answer-book.html", key)) {
+        if (!page_current(b, "single-file", book.config->output_file, key)) {
             rc = lb_publish(&book, b->o->out_dir, d);
             if (rc == 0)
-                page_remember(b, "answer-book", key);
+                page_remember(b, "single-file", key);
         }
     }
     lb_buf_free(&html);
@@ -966,6 +974,7 @@ static void free_build(build *b)
         lb_value_refs_free(&b->refs[i]);
     free(b->refs);
     free(b->bad_refs);
+    lb_prose_free(&b->prose);
     for (size_t i = 0; i < b->n; i++)
         lb_chapter_free(&b->chapters[i]);
     free(b->chapters);
@@ -1006,7 +1015,8 @@ static int run_build(build *b, lb_diag *d, double t0)
 {
     lb_job *jobs = NULL;
     if (set_paths(b, d) < 0 || load_book(b, d) < 0 || plan(b, &jobs, d) < 0 ||
-        scan_values(b, d) < 0) {
+        scan_values(b, d) < 0 ||
+        lb_prose_prepare(b->chapters, b->n, b->cache_dir, b->o->quiet, &b->prose, d) < 0) {
         for (size_t i = 0; jobs && i < b->njobs; i++)
             free(jobs[i].deps);
         free(jobs);

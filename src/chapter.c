@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "fsutil.h"
 #include "gfm.h"
 #include "texmath.h"
@@ -322,7 +323,24 @@ static void start_chapter(const char *path, lb_chapter *ch)
 
 static int parse_chapter(lb_chapter *ch, lb_diag *d)
 {
-    ch->doc = lb_md_parse(lb_buf_str(&ch->src), ch->src.len);
+    /* The front matter is YAML, not Markdown: cmark gets its lines blank,
+     * so that every line number stays the file's. */
+    ch->fm_lines = lb_frontmatter_lines(lb_buf_str(&ch->src), ch->src.len);
+    if (ch->fm_lines) {
+        lb_buf md = LB_BUF_INIT;
+        const char *s = lb_buf_str(&ch->src);
+        size_t i = 0;
+        for (int k = 0; k < ch->fm_lines && i < ch->src.len; i++)
+            if (s[i] == '\n') {
+                lb_buf_putc(&md, '\n');
+                k++;
+            }
+        lb_buf_append(&md, s + i, ch->src.len - i);
+        ch->doc = lb_md_parse(lb_buf_str(&md), md.len);
+        lb_buf_free(&md);
+    } else {
+        ch->doc = lb_md_parse(lb_buf_str(&ch->src), ch->src.len);
+    }
     find_title(ch);
     line_index li;
     index_lines(&ch->src, &li);

@@ -39,7 +39,8 @@ typedef struct {
     char *title;  /* the first level-1 heading's text, or the slug */
     int is_index; /* chapters/index.md: the front page */
     int has_math; /* math.h rendered a formula in it (the page links KaTeX's CSS) */
-    lb_buf src;
+    int fm_lines; /* lines of its YAML front matter block (config.h), 0: none */
+    lb_buf src;   /* the file as written, front matter included */
     cmark_node *doc;
     lb_chunk *chunks;
     size_t nchunks;

@@ -110,11 +110,48 @@ static void anchor_headings(lb_chapter *ch, idset *ids, lb_buf *toc)
     lb_buf_free(&html);
 }
 
+const lb_config *lb_book_config(const lb_book *book)
+{
+    static const lb_config defaults = {
+        .lang = "en", .toc_title = "Contents", .output_file = "answer-book.html"};
+    return book->config ? book->config : &defaults;
+}
+
+static void put_text(lb_buf *b, const char *s)
+{
+    lb_buf_put_html(b, s, strlen(s));
+}
+
+void lb_page_meta(lb_buf *b, const lb_book *book)
+{
+    const lb_config *c = lb_book_config(book);
+    lb_buf_puts(b, "<meta charset=\"utf-8\">\n"
+                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                   "<meta name=\"generator\" content=\"litbook\">\n");
+    if (c->author) {
+        lb_buf_puts(b, "<meta name=\"author\" content=\"");
+        put_text(b, c->author);
+        lb_buf_puts(b, "\">\n");
+    }
+    if (c->description) {
+        lb_buf_puts(b, "<meta name=\"description\" content=\"");
+        put_text(b, c->description);
+        lb_buf_puts(b, "\">\n");
+    }
+}
+
+void lb_page_open(lb_buf *b, const lb_book *book)
+{
+    lb_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"");
+    put_text(b, lb_book_config(book)->lang);
+    lb_buf_puts(b, "\">\n<head>\n");
+    lb_page_meta(b, book);
+}
+
 static void page_head(lb_buf *b, const lb_book *book, const char *title)
 {
-    lb_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                   "<meta name=\"generator\" content=\"litbook\">\n<title>");
+    lb_page_open(b, book);
+    lb_buf_puts(b, "<title>");
     if (title) {
         lb_buf_put_html(b, title, strlen(title));
         lb_buf_puts(b, " · ");
@@ -122,6 +159,21 @@ static void page_head(lb_buf *b, const lb_book *book, const char *title)
     lb_buf_put_html(b, book->title, strlen(book->title));
     lb_buf_puts(b, "</title>\n<link rel=\"stylesheet\" href=\"assets/litbook.css\">\n"
                    "<script src=\"assets/litbook.js\" defer></script>\n</head>\n<body>\n");
+}
+
+void lb_sidebar_extra(lb_buf *b, const lb_book *book)
+{
+    const lb_config *c = lb_book_config(book);
+    if (c->author) {
+        lb_buf_puts(b, "<div class=\"book-author\">");
+        put_text(b, c->author);
+        lb_buf_puts(b, "</div>\n");
+    }
+    if (c->repository) {
+        lb_buf_puts(b, "<a class=\"book-repo\" href=\"");
+        put_text(b, c->repository);
+        lb_buf_puts(b, "\">Source repository</a>\n");
+    }
 }
 
 /* On narrow screens the sidebar is a top bar whose chapter list opens
@@ -132,7 +184,9 @@ static void sidebar(lb_buf *b, const lb_book *book, const lb_chapter *current)
     lb_buf_puts(b, "<nav class=\"sidebar\" aria-label=\"Chapters\">\n<a class=\"book-title\" "
                    "href=\"index.html\">");
     lb_buf_put_html(b, book->title, strlen(book->title));
-    lb_buf_puts(b, "</a>\n<input type=\"checkbox\" id=\"nav-toggle\" class=\"nav-toggle\">"
+    lb_buf_puts(b, "</a>\n");
+    lb_sidebar_extra(b, book);
+    lb_buf_puts(b, "<input type=\"checkbox\" id=\"nav-toggle\" class=\"nav-toggle\">"
                    "<label for=\"nav-toggle\" class=\"nav-toggle-label\">Chapters</label>\n"
                    "<ol class=\"chapters\">\n");
     for (size_t i = 0; i < book->n; i++) {
@@ -252,7 +306,9 @@ void lb_render_index(lb_book *book, lb_buf *out)
     sidebar(out, book, NULL);
     lb_buf_puts(out, "<main>\n<article class=\"front\">\n");
     lb_buf_puts(out, lb_book_body(book, book->n, NULL));
-    lb_buf_puts(out, "<h2 id=\"toc\">The questions</h2>\n<ol class=\"toc\">\n");
+    lb_buf_puts(out, "<h2 id=\"toc\">");
+    put_text(out, lb_book_config(book)->toc_title);
+    lb_buf_puts(out, "</h2>\n<ol class=\"toc\">\n");
     for (size_t i = 0; i < book->n; i++) {
         const lb_chapter *ch = &book->chapters[i];
         lb_buf_printf(out, "<li><a href=\"%s.html\">", ch->slug);

@@ -201,7 +201,9 @@ static void single_nav(lb_buf *b, const lb_book *book)
     lb_buf_puts(b, "<nav class=\"sidebar\" aria-label=\"Chapters\">\n"
                    "<a class=\"book-title\" href=\"#index\">");
     put_text(b, book->title);
-    lb_buf_puts(b, "</a>\n<input type=\"checkbox\" id=\"nav-toggle\" class=\"nav-toggle\">"
+    lb_buf_puts(b, "</a>\n");
+    lb_sidebar_extra(b, book);
+    lb_buf_puts(b, "<input type=\"checkbox\" id=\"nav-toggle\" class=\"nav-toggle\">"
                    "<label for=\"nav-toggle\" class=\"nav-toggle-label\">Chapters</label>\n"
                    "<ol class=\"chapters\">\n");
     for (size_t i = 0; i < book->n; i++) {
@@ -214,9 +216,8 @@ static void single_nav(lb_buf *b, const lb_book *book)
 
 void lb_render_single(lb_book *book, lb_buf *out)
 {
-    lb_buf_puts(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                     "<meta name=\"generator\" content=\"litbook\">\n<title>");
+    lb_page_open(out, book);
+    lb_buf_puts(out, "<title>");
     put_text(out, book->title);
     /* Inline assets: neither contains "</style" or "</script". */
     lb_buf_puts(out, "</title>\n<style>\n");
@@ -225,7 +226,9 @@ void lb_render_single(lb_book *book, lb_buf *out)
     single_nav(out, book);
     lb_buf_puts(out, "<main>\n<article class=\"front\" id=\"index\">\n");
     lb_rewrite_ids(lb_book_body(book, book->n, NULL), "index", book, out);
-    lb_buf_puts(out, "<h2 id=\"index--toc\">The questions</h2>\n<ol class=\"toc\">\n");
+    lb_buf_puts(out, "<h2 id=\"index--toc\">");
+    put_text(out, lb_book_config(book)->toc_title);
+    lb_buf_puts(out, "</h2>\n<ol class=\"toc\">\n");
     for (size_t i = 0; i < book->n; i++) {
         lb_buf_printf(out, "<li><a href=\"#%s\">", book->chapters[i].slug);
         put_text(out, book->chapters[i].title);
@@ -261,7 +264,7 @@ int lb_publish(lb_book *book, const char *out_dir, lb_diag *d)
 {
     lb_buf html = LB_BUF_INIT, path = LB_BUF_INIT;
     lb_render_single(book, &html);
-    lb_buf_printf(&path, "%s/answer-book.html", out_dir);
+    lb_buf_printf(&path, "%s/%s", out_dir, lb_book_config(book)->output_file);
     int rc = lb_write_file_if_changed(path.ptr, lb_buf_str(&html), html.len) < 0 ? -1 : 0;
     if (rc < 0)
         lb_diag_set(d, LB_ERROR, NULL, 0, 0, "cannot write %s: %s", path.ptr, strerror(errno));

@@ -4,14 +4,16 @@
 
 #include "buf.h"
 #include "chapter.h"
+#include "config.h"
 #include "highlight.h"
 
 typedef struct {
     lb_chapter *chapters; /* in book order; the front page (index) excluded */
     size_t n;
-    lb_chapter *front;  /* chapters/index.md, or NULL */
-    const char *title;  /* the book's title */
-    lb_highlighter *hl; /* NULL: listings are shown plain */
+    lb_chapter *front;       /* chapters/index.md, or NULL */
+    const char *title;       /* the book's title */
+    const lb_config *config; /* front matter of the front page, defaults filled */
+    lb_highlighter *hl;      /* NULL: listings are shown plain */
     /* Each chapter's rendered article and contents, made on first use
      * (rendering consumes the chapter's cmark tree): n + 1 entries, the
      * front page last. Owned by the book: free with lb_book_free. */
@@ -22,6 +24,14 @@ typedef struct {
  * *toc (may be NULL) the <li> items of its level-2 headings. Rendered once,
  * owned by the book. */
 const char *lb_book_body(lb_book *book, size_t i, const char **toc);
+/* The book's configuration (defaults when book->config is NULL). */
+const lb_config *lb_book_config(const lb_book *book);
+/* "<!DOCTYPE html><html lang=..><head>" and the <meta> lines (charset,
+ * viewport, author, description): the start of every page. */
+void lb_page_open(lb_buf *b, const lb_book *book);
+void lb_page_meta(lb_buf *b, const lb_book *book);
+/* The sidebar's lines under the book's title: author, repository link. */
+void lb_sidebar_extra(lb_buf *b, const lb_book *book);
 /* Frees what the book rendered (not the chapters). */
 void lb_book_free(lb_book *book);
 /* The HTML page of chapter i, a complete document. */

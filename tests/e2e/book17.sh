@@ -36,4 +36,56 @@ check "task list: open item" has '<input type="checkbox" disabled="" /> a task s
 check "no hand-made table markup left" lacks '<table class="md">' "$P"
 check "tidy: the GFM page is valid HTML5" tidy_clean "$P"
 
+# Configuration: the front matter of index.md and of a chapter.
+mkbook book17/index.md book17/01-gfm.md book17/02-config.md
+OUT=$BOOK/out
+lb publish
+check "a configured book publishes" rc_is 0
+check "no warning for known keys" lacks 'warning' "$BOOK/err.log"
+I=$OUT/index.html
+C=$OUT/02-config.html
+check "title from the front matter in the sidebar" has '<a class="book-title" href="index.html">A book: configured</a>' "$I"
+check "title in the page titles" has '<title>A title from the front matter · A book: configured</title>' "$C"
+check "lang on every page" has '<html lang="fr">' "$C"
+check "author in the sidebar" has '<div class="book-author">Ada Writer</div>' "$C"
+check "author as a meta" has '<meta name="author" content="Ada Writer">' "$I"
+check "description as a meta, escaped" has '<meta name="description" content="A fixture book for issue 17 &lt;with angle brackets&gt;.">' "$I"
+check "repository link in the sidebar" has '<a class="book-repo" href="https://example.org/repo.git">' "$C"
+check "toc-title heads the front page's list" has '<h2 id="toc">Les chapitres</h2>' "$I"
+check "a chapter's front matter title in the sidebar" has '>A title from the front matter</a></li>' "$I"
+check "front matter is not rendered as Markdown" lacks 'title: A title' "$C"
+check "output-file names the single file" test -s "$OUT/configured.html"
+check "no answer-book.html when output-file is set" test ! -e "$OUT/answer-book.html"
+check "the single file has the title and lang" has '<html lang="fr">' "$OUT/configured.html"
+check "the single file's toc-title" has '>Les chapitres</h2>' "$OUT/configured.html"
+
+# An unknown key warns, with a suggestion; a book key in a chapter warns.
+printf -- '---\nauthr: Someone\n---\n# Front\n' >"$BOOK/chapters/index.md"
+printf -- '---\ntitle: Own\nlang: de\n---\n# Config\n' >"$BOOK/chapters/02-config.md"
+lb build
+check "unknown key: still builds" rc_is 0
+check "unknown key: warning with did you mean" has "chapters/index.md:2:1: warning: unknown front matter key 'authr' (did you mean 'author'?); ignored" "$BOOK/err.log"
+check "book key in a chapter: warning" has "chapters/02-config.md:3:1: warning: 'lang' is a setting of the whole book" "$BOOK/err.log"
+check "default lang is en" has '<html lang="en">' "$OUT/index.html"
+check "default toc-title" has '<h2 id="toc">Contents</h2>' "$OUT/index.html"
+check "without a title key, the front page's heading is the title" has '<a class="book-title" href="index.html">Front</a>' "$OUT/index.html"
+
+# Bad YAML and bad values are input errors at their line.
+printf -- '---\ntitle: [unclosed\n---\n# Front\n' >"$BOOK/chapters/index.md"
+lb build
+check "bad YAML: exit 2" rc_is 2
+check "bad YAML: error at its line" has_re '^chapters/index.md:[23]:[0-9]+: error: the front matter is not valid YAML' "$BOOK/err.log"
+printf -- '---\ntitle:\n  - a\n  - b\n---\n# Front\n' >"$BOOK/chapters/index.md"
+lb build
+check "a list for title: exit 2" rc_is 2
+check "a list for title: error at the value" has "chapters/index.md:3:3: error: 'title' takes one line of text" "$BOOK/err.log"
+printf -- '---\noutput-file: ../escape.html\n---\n# Front\n' >"$BOOK/chapters/index.md"
+lb build
+check "output-file outside out/: exit 2" rc_is 2
+check "output-file outside out/: says why" has "error: 'output-file: ../escape.html' is not usable" "$BOOK/err.log"
+# A chapter's line numbers are the file's, front matter included.
+printf -- '---\ntitle: T\n---\n# Front\n\nsee `{=nochunk.key}`\n' >"$BOOK/chapters/index.md"
+lb build
+check "line numbers count the front matter" has "chapters/index.md:6:6: error:" "$BOOK/err.log"
+
 done_testing
