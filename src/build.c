@@ -723,6 +723,15 @@ static void page_key(const build *b, const lb_book *book, const lb_chapter *ch, 
                                 cf->repository, cf->toc_title,   cf->output_file};
     for (size_t i = 0; i < sizeof conf / sizeof conf[0]; i++)
         lb_hash_str(&h, conf[i]);
+    /* A page shows the numbers and anchors of what it refers to, in
+     * other chapters too. */
+    for (size_t i = 0; i < b->prose.xrefs.n; i++) {
+        const lb_xref_target *t = &b->prose.xrefs.v[i];
+        lb_hash_str(&h, t->name);
+        lb_hash_str(&h, t->label);
+        lb_hash_str(&h, t->anchor);
+        lb_hash_bytes(&h, &t->chapter, sizeof t->chapter);
+    }
     lb_hash_str(&h, book->hl && book->hl->identity ? book->hl->identity : "plain");
     lb_hash_str(&h, b->o->keep_going ? "k" : "");
     for (size_t i = 0; i < book->n; i++) {

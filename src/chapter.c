@@ -385,6 +385,7 @@ void lb_chapter_free(lb_chapter *ch)
         free(c->expected);
         free(c->anchor);
         free(c->label);
+        free(c->xref_label);
         lb_result_free(&c->res);
     }
     free(ch->chunks);

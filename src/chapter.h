@@ -29,6 +29,7 @@ typedef struct lb_chunk {
     char *expected;             /* its text, or NULL */
     char *anchor;               /* the HTML id: the name, or "chunk-N" */
     char *label;                /* "FILE#name" or "FILE:LINE" for messages */
+    char *xref_label;           /* "Figure 3.2", "Listing 3.1" (xref.h), or NULL */
     lb_result res;
 } lb_chunk;
 

@@ -6,6 +6,7 @@
 
 #include "gfm.h"
 #include "render.h"
+#include "xref.h"
 #include "split.h"
 #include "values.h"
 
@@ -79,11 +80,16 @@ static void anchor_headings(lb_chapter *ch, idset *ids, lb_buf *toc)
             lb_buf_reset(&text);
             lb_buf_reset(&id);
             lb_node_text(n, &text);
-            lb_slugify(text.ptr ? text.ptr : "", &id);
-            size_t base = id.len;
-            for (int k = 2; idset_has(ids, id.ptr); k++) {
-                id.len = base;
-                lb_buf_printf(&id, "-%d", k);
+            const char *number = NULL, *given = lb_heading_id(n, &number);
+            if (given) {
+                lb_buf_puts(&id, given); /* xref.h: unique already, and referred to */
+            } else {
+                lb_slugify(text.ptr ? text.ptr : "", &id);
+                size_t base = id.len;
+                for (int k = 2; idset_has(ids, id.ptr); k++) {
+                    id.len = base;
+                    lb_buf_printf(&id, "-%d", k);
+                }
             }
             idset_add(ids, id.ptr);
             /* UNSAFE as for the body: a quoted value (values.h) is our own
@@ -94,6 +100,8 @@ static void anchor_headings(lb_chapter *ch, idset *ids, lb_buf *toc)
             lb_buf_printf(
                 &html, "<h%d id=\"%s\"><a class=\"anchor\" href=\"#%s\" aria-hidden=\"true\">#</a>",
                 level, id.ptr, id.ptr);
+            if (number)
+                lb_buf_printf(&html, "<span class=\"secno\">%s</span> ", number);
             lb_buf_puts(&html, inner + 4);
             free(inner);
             if (level == 2) {

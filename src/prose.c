@@ -40,7 +40,8 @@ int lb_prose_prepare(lb_chapter *chapters, size_t n, const char *cache_dir, int 
 {
     (void)cache_dir;
     memset(p, 0, sizeof *p);
-    if (read_config(chapters, n, quiet, &p->config, d) < 0)
+    if (read_config(chapters, n, quiet, &p->config, d) < 0 ||
+        lb_xref_resolve(chapters, n, &p->xrefs, d) < 0)
         return -1;
     return 0;
 }
@@ -48,6 +49,7 @@ int lb_prose_prepare(lb_chapter *chapters, size_t n, const char *cache_dir, int 
 void lb_prose_free(lb_prose *p)
 {
     lb_config_free(&p->config);
+    lb_xrefs_free(&p->xrefs);
     lb_strv_free(&p->image_urls);
     lb_strv_free(&p->image_files);
 }

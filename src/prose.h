@@ -12,9 +12,11 @@
 #include "chapter.h"
 #include "config.h"
 #include "diag.h"
+#include "xref.h"
 
 typedef struct {
     lb_config config;
+    lb_xrefs xrefs; /* every figure, listing and section of the book */
     /* Images the chapters link to: their URL as rewritten in the pages
      * (under out/), and the file they come from. */
     lb_strv image_urls, image_files;

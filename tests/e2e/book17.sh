@@ -88,4 +88,56 @@ printf -- '---\ntitle: T\n---\n# Front\n\nsee `{=nochunk.key}`\n' >"$BOOK/chapte
 lb build
 check "line numbers count the front matter" has "chapters/index.md:6:6: error:" "$BOOK/err.log"
 
+# Cross-references and links between chapters.
+mkbook book17/01-gfm.md book17/02-config.md book17/03-xref.md
+OUT=$BOOK/out
+lb publish
+check "a book with references publishes" rc_is 0
+X=$OUT/03-xref.html
+check "@fig- is a numbered figure link" has '<a class="xref" href="#fig-squares">Figure 3.1</a>' "$X"
+check "@chunk is a numbered listing link" has '<a class="xref" href="#squares">Listing 3.1</a>' "$X"
+check "@heading {#id} is a numbered section link" has '<a class="xref" href="#sec-method">Section 3.1</a>' "$X"
+check "subsections numbered" has '<a class="xref" href="#a-subsection">Section 3.1.1</a>' "$X"
+check "a listing in another chapter" has '<a class="xref" href="01-gfm.html#speed">Listing 1.1</a>' "$X"
+check "the figure's caption carries its number" has '<figcaption><span class="fig-label">Figure 3.1:</span> Squares</figcaption>' "$X"
+check "the listing's head carries its number" has '<span class="listing-label">Listing 3.1</span>' "$X"
+check "the heading shows its number" has '<span class="secno">3.1</span> Method</h2>' "$X"
+check "explicit heading id, braces gone" lacks '{#sec-method}' "$X"
+check "link to a chapter's .md goes to its page" has '<a href="01-gfm.html">the GFM chapter</a>' "$X"
+check "link to a chapter's .md#anchor goes to the anchor" has '<a href="01-gfm.html#a-heading-with-a-value-speed-ratio">its heading</a>' "$X"
+check "@ in a code span left alone" has '<code>@fig-squares</code>' "$X"
+check "@ in an e-mail address left alone" has '<a href="mailto:someone@example.net">someone@example.net</a>' "$X"
+check "a lone @ left alone" has 'a @ b, and' "$X"
+check "@ in a URL left alone" has '<a href="https://example.org/@fig-squares">https://example.org/@fig-squares</a>' "$X"
+S=$OUT/answer-book.html
+check "single file: references point inside it" has '<a class="xref" href="#01-gfm--speed">Listing 1.1</a>' "$S"
+check "single file: chapter links become anchors" has '<a href="#01-gfm--a-heading-with-a-value-speed-ratio">its heading</a>' "$S"
+check "single file: same-chapter references" has '<a class="xref" href="#03-xref--fig-squares">Figure 3.1</a>' "$S"
+check "tidy: the references page is valid HTML5" tidy_clean "$X"
+
+# Unresolved references and broken chapter links are input errors at their line.
+cp "$BOOK/chapters/03-xref.md" "$BOOK/good.md"
+printf '\nSee @fig-sqares here.\n' >>"$BOOK/chapters/03-xref.md"
+lb build
+check "unresolved reference: exit 2" rc_is 2
+check "unresolved reference: error at its line and column, did you mean" has "chapters/03-xref.md:24:5: error: unresolved reference '@fig-sqares': no figure, listing or section of the book has that name (did you mean '@fig-squares'?)" "$BOOK/err.log"
+check "unresolved reference: nothing ran" lacks 'ran chapters' "$BOOK/err.log"
+cp "$BOOK/good.md" "$BOOK/chapters/03-xref.md"
+printf '\nSee [there](01-gfn.md).\n' >>"$BOOK/chapters/03-xref.md"
+lb build
+check "link to a missing chapter: exit 2" rc_is 2
+check "link to a missing chapter: error, did you mean" has "chapters/03-xref.md:24:5: error: link to '01-gfn.md', which is not a chapter of the book (did you mean '01-gfm.md'?)" "$BOOK/err.log"
+cp "$BOOK/good.md" "$BOOK/chapters/03-xref.md"
+printf '\nSee [there](01-gfm.md#nowhere).\n' >>"$BOOK/chapters/03-xref.md"
+lb build
+check "link to a missing anchor: exit 2" rc_is 2
+check "link to a missing anchor: error" has "chapters/03-xref.md:24:5: error: link to '01-gfm.md#nowhere': chapters/01-gfm.md has no heading or chunk with the anchor 'nowhere'" "$BOOK/err.log"
+cp "$BOOK/good.md" "$BOOK/chapters/03-xref.md"
+# A heading renamed in chapter 1 renumbers nothing, but a listing added
+# before speed renumbers the reference in chapter 3 (its page is rebuilt).
+sed -i 's/^```c {#speed}/```c {#first eval=false}\nint x;\n```\n\n```c {#speed}/' "$BOOK/chapters/01-gfm.md"
+lb build
+check "renumbered: build ok" rc_is 0
+check "renumbered: the other chapter's page follows" has '<a class="xref" href="01-gfm.html#speed">Listing 1.2</a>' "$X"
+
 done_testing
