@@ -723,6 +723,14 @@ static void page_key(const build *b, const lb_book *book, const lb_chapter *ch, 
                                 cf->repository, cf->toc_title,   cf->output_file};
     for (size_t i = 0; i < sizeof conf / sizeof conf[0]; i++)
         lb_hash_str(&h, conf[i]);
+    /* The single file holds the images themselves. */
+    for (size_t i = 0; i < b->prose.image_files.n; i++) {
+        struct stat st;
+        if (stat(b->prose.image_files.v[i], &st) == 0) {
+            lb_hash_bytes(&h, &st.st_size, sizeof st.st_size);
+            lb_hash_bytes(&h, &st.st_mtim, sizeof st.st_mtim);
+        }
+    }
     /* A page shows the numbers and anchors of what it refers to, in
      * other chapters too. */
     for (size_t i = 0; i < b->prose.xrefs.n; i++) {
@@ -798,6 +806,8 @@ static int render_pages(build *b, lb_diag *d)
     book.chapters = b->chapters + first;
     book.n = b->n - first;
     book.config = &b->prose.config;
+    book.image_urls = &b->prose.image_urls;
+    book.image_files = &b->prose.image_files;
     book.title = book.config->title ? book.config->title : "litbook";
     book.hl = &b->hl;
     lb_buf a = LB_BUF_INIT;
@@ -808,6 +818,8 @@ static int render_pages(build *b, lb_diag *d)
         return -1;
     }
     lb_buf_free(&a);
+    if (lb_prose_copy_images(&b->prose, b->o->out_dir, d) < 0)
+        return -1;
     write_asset(b, "litbook.css", lb_asset_css);
     write_asset(b, "litbook.js", lb_asset_js);
     /* Which pages to make: keys[i] and stale[i] for chapter i of the book,

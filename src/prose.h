@@ -30,5 +30,8 @@ typedef struct {
 int lb_prose_prepare(lb_chapter *chapters, size_t n, const char *cache_dir, int quiet, lb_prose *p,
                      lb_diag *d);
 void lb_prose_free(lb_prose *p);
+/* Copies the images into out_dir/images/ (each only when it changed).
+ * Returns 0, or -1 with *d filled. */
+int lb_prose_copy_images(const lb_prose *p, const char *out_dir, lb_diag *d);
 
 #endif

@@ -89,12 +89,63 @@ static void rewrite_urls(const char *v, size_t n, const char *prefix, lb_buf *ou
     }
 }
 
+static const char *mime_of(const char *file)
+{
+    static const char *const types[][2] = {{".png", "image/png"},     {".jpg", "image/jpeg"},
+                                           {".jpeg", "image/jpeg"},   {".gif", "image/gif"},
+                                           {".svg", "image/svg+xml"}, {".webp", "image/webp"},
+                                           {".avif", "image/avif"},   {".ico", "image/x-icon"}};
+    size_t n = strlen(file);
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+        size_t e = strlen(types[i][0]);
+        if (n > e && strcasecmp(file + n - e, types[i][0]) == 0)
+            return types[i][1];
+    }
+    return "application/octet-stream";
+}
+
+static void put_base64(lb_buf *out, const unsigned char *p, size_t n)
+{
+    static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0) |
+                     (i + 2 < n ? p[i + 2] : 0);
+        lb_buf_putc(out, a[v >> 18 & 63]);
+        lb_buf_putc(out, a[v >> 12 & 63]);
+        lb_buf_putc(out, i + 1 < n ? a[v >> 6 & 63] : '=');
+        lb_buf_putc(out, i + 2 < n ? a[v & 63] : '=');
+    }
+}
+
+/* src="images/...": one of the book's images, inlined as a data: URI so
+ * that the single file needs nothing beside it. Returns 0 when v is none
+ * of them (or cannot be read: the link is then kept). */
+static int inline_image(const char *v, size_t n, const lb_book *book, lb_buf *out)
+{
+    for (size_t i = 0; book->image_urls && i < book->image_urls->n; i++) {
+        const char *u = book->image_urls->v[i];
+        if (strlen(u) != n || memcmp(u, v, n) != 0)
+            continue;
+        lb_buf data = LB_BUF_INIT;
+        int ok = lb_read_file(book->image_files->v[i], &data) == 0;
+        if (ok) {
+            lb_buf_printf(out, "data:%s;base64,", mime_of(book->image_files->v[i]));
+            put_base64(out, (const unsigned char *)lb_buf_str(&data), data.len);
+        }
+        lb_buf_free(&data);
+        return ok;
+    }
+    return 0;
+}
+
 static void rewrite_value(const char *name, size_t name_len, const char *v, size_t n,
                           const char *prefix, const lb_book *book, lb_buf *out)
 {
 #define IS(s) (name_len == strlen(s) && strncasecmp(name, s, name_len) == 0)
     if (IS("id"))
         put_anchor(out, prefix, v, n);
+    else if (IS("src") && inline_image(v, n, book, out))
+        return;
     else if (IS("href") || IS("xlink:href"))
         rewrite_link(v, n, prefix, book, out);
     else if (IS("for") || IS("aria-labelledby") || IS("aria-describedby") || IS("aria-controls"))

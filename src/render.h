@@ -13,7 +13,10 @@ typedef struct {
     lb_chapter *front;       /* chapters/index.md, or NULL */
     const char *title;       /* the book's title */
     const lb_config *config; /* front matter of the front page, defaults filled */
-    lb_highlighter *hl;      /* NULL: listings are shown plain */
+    /* The images the pages show: their URL in the pages, their file (for
+     * the single file, which inlines them). NULL: none. */
+    const lb_strv *image_urls, *image_files;
+    lb_highlighter *hl; /* NULL: listings are shown plain */
     /* Each chapter's rendered article and contents, made on first use
      * (rendering consumes the chapter's cmark tree): n + 1 entries, the
      * front page last. Owned by the book: free with lb_book_free. */

@@ -140,4 +140,26 @@ lb build
 check "renumbered: build ok" rc_is 0
 check "renumbered: the other chapter's page follows" has '<a class="xref" href="01-gfm.html#speed">Listing 1.2</a>' "$X"
 
+# Images: copied into out/images/, inlined in the single file; a missing
+# one is an error at its line.
+mkbook book17/04-images.md book17/red.png
+mkdir "$BOOK/chapters/img" && cp "$FIX/book17/img/box.svg" "$BOOK/chapters/img/"
+OUT=$BOOK/out
+lb publish
+check "a book with images publishes" rc_is 0
+G=$OUT/04-images.html
+check "image copied into out/images" cmp "$FIX/book17/red.png" "$OUT/images/red.png"
+check "image from a folder copied, flat name" cmp "$FIX/book17/img/box.svg" "$OUT/images/img-box.svg"
+check "page points at the copy" has '<img src="images/red.png" alt="a red square" title="Red" />' "$G"
+check "page points at the folder's copy" has '<img src="images/img-box.svg" alt="a blue box" />' "$G"
+check "a remote image is left alone" has '<img src="https://example.org/x.png" alt="remote" />' "$G"
+S=$OUT/answer-book.html
+check "single file: PNG inlined as a data URI" has "<img src=\"data:image/png;base64,$(base64 -w0 "$FIX/book17/red.png")\"" "$S"
+check "single file: SVG inlined as a data URI" has 'src="data:image/svg+xml;base64,' "$S"
+check "single file: no link to out/images left" lacks 'src="images/' "$S"
+printf '\nAnd a missing one: ![gone](nothere.png)\n' >>"$BOOK/chapters/04-images.md"
+lb build
+check "missing image: exit 2" rc_is 2
+check "missing image: error at its line" has_re "^chapters/04-images.md:9:20: error: image 'nothere.png' not found" "$BOOK/err.log"
+
 done_testing
