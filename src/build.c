@@ -24,6 +24,7 @@
 #include "publish.h"
 #include "render.h"
 #include "sandbox.h"
+#include "texmath.h"
 #include "update.h"
 #include "values.h"
 #include "version.h"
@@ -808,6 +809,7 @@ static int render_pages(build *b, lb_diag *d)
     book.config = &b->prose.config;
     book.image_urls = &b->prose.image_urls;
     book.image_files = &b->prose.image_files;
+    book.has_math = b->prose.has_math;
     book.title = book.config->title ? book.config->title : "litbook";
     book.hl = &b->hl;
     lb_buf a = LB_BUF_INIT;
@@ -820,6 +822,15 @@ static int render_pages(build *b, lb_diag *d)
     lb_buf_free(&a);
     if (lb_prose_copy_images(&b->prose, b->o->out_dir, d) < 0)
         return -1;
+    lb_buf_printf(&a, "%s/assets", b->o->out_dir);
+    if (b->prose.has_math && lb_katex_copy(a.ptr) < 0) {
+        lb_diag_set(d, LB_ERROR, NULL, 0, 0,
+                    "cannot copy KaTeX's stylesheet and fonts from %s to %s: %s", LB_KATEX_DIST,
+                    a.ptr, strerror(errno));
+        lb_buf_free(&a);
+        return -1;
+    }
+    lb_buf_free(&a);
     write_asset(b, "litbook.css", lb_asset_css);
     write_asset(b, "litbook.js", lb_asset_js);
     /* Which pages to make: keys[i] and stale[i] for chapter i of the book,

@@ -29,7 +29,7 @@ static void setup(void)
         }
         extensions = cmark_llist_append(mem, extensions, e);
     }
-    // MATH extensions = cmark_llist_append(mem, extensions, lb_math_extension());
+    extensions = cmark_llist_append(mem, extensions, lb_math_extension());
 }
 
 cmark_llist *lb_md_extensions(void)

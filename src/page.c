@@ -156,7 +156,7 @@ void lb_page_open(lb_buf *b, const lb_book *book)
     lb_page_meta(b, book);
 }
 
-static void page_head(lb_buf *b, const lb_book *book, const char *title)
+static void page_head(lb_buf *b, const lb_book *book, const char *title, int math)
 {
     lb_page_open(b, book);
     lb_buf_puts(b, "<title>");
@@ -165,7 +165,10 @@ static void page_head(lb_buf *b, const lb_book *book, const char *title)
         lb_buf_puts(b, " · ");
     }
     lb_buf_put_html(b, book->title, strlen(book->title));
-    lb_buf_puts(b, "</title>\n<link rel=\"stylesheet\" href=\"assets/litbook.css\">\n"
+    lb_buf_puts(b, "</title>\n");
+    if (math) /* KaTeX's HTML needs its stylesheet and fonts, no script */
+        lb_buf_puts(b, "<link rel=\"stylesheet\" href=\"assets/katex/katex.css\">\n");
+    lb_buf_puts(b, "<link rel=\"stylesheet\" href=\"assets/litbook.css\">\n"
                    "<script src=\"assets/litbook.js\" defer></script>\n</head>\n<body>\n");
 }
 
@@ -289,7 +292,7 @@ void lb_render_chapter(lb_book *book, size_t i, lb_buf *out)
     lb_chapter *ch = &book->chapters[i];
     const char *toc;
     const char *body = lb_book_body(book, i, &toc);
-    page_head(out, book, ch->title);
+    page_head(out, book, ch->title, ch->has_math);
     sidebar(out, book, ch);
     lb_buf_puts(out, "<main>\n<article class=\"chapter\">\n");
     /* The chapter's contents go right under its title. */
@@ -310,7 +313,7 @@ void lb_render_chapter(lb_book *book, size_t i, lb_buf *out)
 
 void lb_render_index(lb_book *book, lb_buf *out)
 {
-    page_head(out, book, NULL);
+    page_head(out, book, NULL, book->front && book->front->has_math);
     sidebar(out, book, NULL);
     lb_buf_puts(out, "<main>\n<article class=\"front\">\n");
     lb_buf_puts(out, lb_book_body(book, book->n, NULL));

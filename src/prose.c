@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "fsutil.h"
+#include "texmath.h"
 
 /* The book's configuration from the front page's front matter, and each
  * chapter's own title. */
@@ -139,7 +140,6 @@ int lb_prose_copy_images(const lb_prose *p, const char *out_dir, lb_diag *d)
 int lb_prose_prepare(lb_chapter *chapters, size_t n, const char *cache_dir, int quiet, lb_prose *p,
                      lb_diag *d)
 {
-    (void)cache_dir;
     memset(p, 0, sizeof *p);
     if (read_config(chapters, n, quiet, &p->config, d) < 0 ||
         lb_xref_resolve(chapters, n, &p->xrefs, d) < 0)
@@ -147,6 +147,11 @@ int lb_prose_prepare(lb_chapter *chapters, size_t n, const char *cache_dir, int 
     for (size_t i = 0; i < n; i++)
         if (find_images(&chapters[i], p, d) < 0)
             return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (lb_math_render(&chapters[i], cache_dir, d) < 0)
+            return -1;
+        p->has_math |= chapters[i].has_math;
+    }
     return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "fsutil.h"
+#include "texmath.h"
 
 static int starts(const char *s, const char *prefix)
 {
@@ -273,7 +274,14 @@ void lb_render_single(lb_book *book, lb_buf *out)
     /* Inline assets: neither contains "</style" or "</script". */
     lb_buf_puts(out, "</title>\n<style>\n");
     lb_buf_puts(out, lb_asset_css);
-    lb_buf_puts(out, "</style>\n</head>\n<body class=\"single\">\n");
+    lb_buf_puts(out, "</style>\n");
+    if (book->has_math) {
+        /* KaTeX's stylesheet, fonts inlined: the file reads offline. */
+        lb_buf_puts(out, "<style>\n");
+        lb_katex_css(1, out);
+        lb_buf_puts(out, "\n</style>\n");
+    }
+    lb_buf_puts(out, "</head>\n<body class=\"single\">\n");
     single_nav(out, book);
     lb_buf_puts(out, "<main>\n<article class=\"front\" id=\"index\">\n");
     lb_rewrite_ids(lb_book_body(book, book->n, NULL), "index", book, out);

@@ -16,6 +16,7 @@ typedef struct {
     /* The images the pages show: their URL in the pages, their file (for
      * the single file, which inlines them). NULL: none. */
     const lb_strv *image_urls, *image_files;
+    int has_math;       /* some page has a formula: KaTeX's stylesheet is needed */
     lb_highlighter *hl; /* NULL: listings are shown plain */
     /* Each chapter's rendered article and contents, made on first use
      * (rendering consumes the chapter's cmark tree): n + 1 entries, the

@@ -51,6 +51,8 @@ static int find_close(cmark_inline_parser *ip, int from, int display)
             i++;
             continue;
         }
+        if (c == '`')
+            return -1; /* TeX has no backticks: a code span starts here */
         if (c != '$')
             continue;
         if (display) {
@@ -398,5 +400,96 @@ int lb_math_render(lb_chapter *ch, const char *cache_dir, lb_diag *d)
     free(v);
     lb_buf_free(&p);
     lb_buf_free(&html);
+    return rc;
+}
+
+/* Appends the base64 of file, or returns -1. */
+static int put_base64_file(const char *file, lb_buf *out)
+{
+    static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    lb_buf data = LB_BUF_INIT;
+    if (lb_read_file(file, &data) < 0) {
+        lb_buf_free(&data);
+        return -1;
+    }
+    const unsigned char *p = (const unsigned char *)lb_buf_str(&data);
+    size_t n = data.len;
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0) |
+                     (i + 2 < n ? p[i + 2] : 0);
+        lb_buf_putc(out, a[v >> 18 & 63]);
+        lb_buf_putc(out, a[v >> 12 & 63]);
+        lb_buf_putc(out, i + 1 < n ? a[v >> 6 & 63] : '=');
+        lb_buf_putc(out, i + 2 < n ? a[v & 63] : '=');
+    }
+    lb_buf_free(&data);
+    return 0;
+}
+
+int lb_katex_css(int inline_fonts, lb_buf *out)
+{
+    lb_buf css = LB_BUF_INIT;
+    if (lb_read_file(LB_KATEX_DIST "/katex.min.css", &css) < 0) {
+        lb_buf_free(&css);
+        return -1;
+    }
+    /* Every src: list of an @font-face is cut to its woff2 font, which
+     * every browser that runs the pages reads: a third of the files. */
+    const char *p = lb_buf_str(&css);
+    int rc = 0;
+    for (const char *s; (s = strstr(p, "src:url(fonts/")) && rc == 0;) {
+        const char *name = s + strlen("src:url(fonts/");
+        const char *close = strchr(name, ')');
+        const char *end = strpbrk(name, ";}");
+        if (!close || !end || close > end) {
+            rc = -1;
+            break;
+        }
+        lb_buf_append(out, p, (size_t)(s - p));
+        lb_buf_puts(out, "src:url(");
+        if (inline_fonts) {
+            lb_buf f = LB_BUF_INIT;
+            lb_buf_printf(&f, "%s/fonts/%.*s", LB_KATEX_DIST, (int)(close - name), name);
+            lb_buf_puts(out, "data:font/woff2;base64,");
+            rc = put_base64_file(f.ptr, out);
+            lb_buf_free(&f);
+        } else {
+            lb_buf_printf(out, "fonts/%.*s", (int)(close - name), name);
+        }
+        lb_buf_puts(out, ") format('woff2')");
+        p = end;
+    }
+    lb_buf_puts(out, p);
+    lb_buf_free(&css);
+    return rc;
+}
+
+int lb_katex_copy(const char *assets_dir)
+{
+    lb_buf css = LB_BUF_INIT, path = LB_BUF_INIT, data = LB_BUF_INIT;
+    int rc = lb_katex_css(0, &css);
+    lb_buf_printf(&path, "%s/katex/fonts", assets_dir);
+    if (rc == 0)
+        rc = lb_mkdirs(path.ptr);
+    lb_buf_reset(&path);
+    lb_buf_printf(&path, "%s/katex/katex.css", assets_dir);
+    if (rc == 0)
+        rc = lb_write_file_if_changed(path.ptr, lb_buf_str(&css), css.len) < 0 ? -1 : 0;
+    /* The fonts the stylesheet names: every url(fonts/...) left in it. */
+    for (const char *p = lb_buf_str(&css); rc == 0 && (p = strstr(p, "url(fonts/"));) {
+        p += strlen("url(fonts/");
+        size_t n = strcspn(p, ")");
+        lb_buf_reset(&path);
+        lb_buf_reset(&data);
+        lb_buf_printf(&path, "%s/fonts/%.*s", LB_KATEX_DIST, (int)n, p);
+        rc = lb_read_file(path.ptr, &data);
+        lb_buf_reset(&path);
+        lb_buf_printf(&path, "%s/katex/fonts/%.*s", assets_dir, (int)n, p);
+        if (rc == 0)
+            rc = lb_write_file_if_changed(path.ptr, lb_buf_str(&data), data.len) < 0 ? -1 : 0;
+    }
+    lb_buf_free(&css);
+    lb_buf_free(&path);
+    lb_buf_free(&data);
     return rc;
 }

@@ -37,4 +37,12 @@ int lb_math_render(lb_chapter *ch, const char *cache_dir, lb_diag *d);
  * assets/katex/). */
 #define LB_KATEX_DIST "/usr/share/javascript/katex"
 
+/* KaTeX's stylesheet with each font reduced to its woff2 file: linked
+ * as fonts/NAME, or inlined as data: URIs (the single file). Appends to
+ * out; returns 0, or -1 when KaTeX's files cannot be read. */
+int lb_katex_css(int inline_fonts, lb_buf *out);
+/* Writes assets_dir/katex/katex.css and its fonts (each only when it
+ * changed). Returns 0, or -1 with errno set. */
+int lb_katex_copy(const char *assets_dir);
+
 #endif

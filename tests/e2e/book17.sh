@@ -162,4 +162,49 @@ lb build
 check "missing image: exit 2" rc_is 2
 check "missing image: error at its line" has_re "^chapters/04-images.md:9:20: error: image 'nothere.png' not found" "$BOOK/err.log"
 
+# Math: rendered by KaTeX at build time, one node per chapter, cached.
+mkbook book17/05-math.md
+OUT=$BOOK/out
+mkdir "$BOOK/bin"
+cat >"$BOOK/bin/node" <<EOS
+#!/bin/sh
+echo run >>"$BOOK/node.log"
+exec $(command -v node) "\$@"
+EOS
+chmod +x "$BOOK/bin/node"
+PATH="$BOOK/bin:$PATH" lb publish
+check "a book with math publishes" rc_is 0
+M=$OUT/05-math.html
+check "one node process for the chapter's formulas" test "$(wc -l <"$BOOK/node.log")" -eq 1
+check "inline math rendered to KaTeX HTML" has_re 'costs <span class="katex"><span class="katex-mathml"><math' "$M"
+check "TeX kept whole (backslashes, braces, stars)" has '<annotation encoding="application/x-tex">\{x\}</annotation>' "$M"
+check "stars in math are no emphasis" has '<annotation encoding="application/x-tex">a*b*c</annotation>' "$M"
+check "display math" has '<span class="katex-display">' "$M"
+check "a math block is display math" has '<div class="math-display"><span class="katex-display">' "$M"
+check "a math block is no chunk" lacks 'chunk-math' "$M"
+check "dollar amounts stay text" has 'Prices stay text: $5 and $10, an escaped $x$, and <code>$code$</code> in code.' "$M"
+check "KaTeX stylesheet linked" has '<link rel="stylesheet" href="assets/katex/katex.css">' "$M"
+check "KaTeX stylesheet copied" test -s "$OUT/assets/katex/katex.css"
+check "KaTeX fonts copied" test -s "$OUT/assets/katex/fonts/KaTeX_Main-Regular.woff2"
+check "no script needed for math" lacks 'katex.min.js' "$M"
+check "formulas cached, one file each" test "$(ls "$OUT/.cache/math" | wc -l)" -eq 6
+check "single file: KaTeX CSS inlined with its fonts" has "src:url(data:font/woff2;base64," "$OUT/answer-book.html"
+check "single file: no link to the KaTeX stylesheet" lacks 'assets/katex' "$OUT/answer-book.html"
+# KaTeX draws struts with empty spans, which tidy would trim (a matter of
+# taste, not of validity): that one message is allowed on this page.
+tidy_math() {
+    local msgs
+    msgs=$(tidy -q -e --show-warnings yes "$1" 2>&1 | grep -v 'proprietary attribute "aria-current"' | grep -v 'trimming empty <span>')
+    [ -z "$msgs" ]
+}
+check "tidy: the math page is valid HTML5" tidy_math "$M"
+: >"$BOOK/node.log"
+sed -i 's/^A product/Another line.\n\nA product/' "$BOOK/chapters/05-math.md"
+PATH="$BOOK/bin:$PATH" lb build
+check "cached formulas: node not run again" test ! -s "$BOOK/node.log"
+printf '\nA bad one: $\\frac{1}{$ here.\n' >>"$BOOK/chapters/05-math.md"
+lb build
+check "a formula KaTeX rejects: exit 2" rc_is 2
+check "a formula KaTeX rejects: error at its line" has_re "^chapters/05-math.md:16:12: error: KaTeX rejects this formula: KaTeX parse error" "$BOOK/err.log"
+
 done_testing
