@@ -24,6 +24,7 @@
 #include "publish.h"
 #include "render.h"
 #include "sandbox.h"
+#include "search.h"
 #include "texmath.h"
 #include "update.h"
 #include "values.h"
@@ -858,6 +859,21 @@ static int render_pages(build *b, lb_diag *d)
         rc = render_one(b, &book, i, &html, d);
         if (rc == 0)
             page_remember(b, i < book.n ? book.chapters[i].slug : "index", keys[i]);
+    }
+    /* The search index covers every page: remade when one of them changed. */
+    if (rc == 0) {
+        lb_hash h;
+        char key[33];
+        lb_hash_init(&h);
+        lb_hash_str(&h, "search");
+        lb_hash_str(&h, all.ptr);
+        lb_hash_hex(&h, key);
+        if (!page_current(b, "search", "assets/search-index.js", key)) {
+            int s = lb_search_write(&book, b->o->out_dir, d);
+            if (s == 0)
+                page_remember(b, "search", key);
+            rc = s < 0 ? -1 : 0;
+        }
     }
     /* The single file holds every chapter, so only a book with no failed
      * chapter is published (with -k, failures show as error boxes). */

@@ -169,6 +169,8 @@ static void page_head(lb_buf *b, const lb_book *book, const char *title, int mat
     if (math) /* KaTeX's HTML needs its stylesheet and fonts, no script */
         lb_buf_puts(b, "<link rel=\"stylesheet\" href=\"assets/katex/katex.css\">\n");
     lb_buf_puts(b, "<link rel=\"stylesheet\" href=\"assets/litbook.css\">\n"
+                   "<script src=\"assets/lunr.js\" defer></script>\n"
+                   "<script src=\"assets/search-index.js\" defer></script>\n"
                    "<script src=\"assets/litbook.js\" defer></script>\n</head>\n<body>\n");
 }
 
@@ -197,6 +199,12 @@ static void sidebar(lb_buf *b, const lb_book *book, const lb_chapter *current)
     lb_buf_put_html(b, book->title, strlen(book->title));
     lb_buf_puts(b, "</a>\n");
     lb_sidebar_extra(b, book);
+    /* The search box (search.h): a form that litbook.js drives; the
+     * page's ?q= fills it, so a search is also a link. */
+    lb_buf_puts(b, "<form class=\"search\" role=\"search\" action=\"index.html\" hidden>"
+                   "<input type=\"search\" name=\"q\" placeholder=\"Search the book\" "
+                   "aria-label=\"Search the book\" autocomplete=\"off\">"
+                   "<ol class=\"search-results\" aria-live=\"polite\"></ol></form>\n");
     lb_buf_puts(b, "<input type=\"checkbox\" id=\"nav-toggle\" class=\"nav-toggle\">"
                    "<label for=\"nav-toggle\" class=\"nav-toggle-label\">Chapters</label>\n"
                    "<ol class=\"chapters\">\n");

@@ -5,6 +5,7 @@
 
 # Valid HTML5 as tidy sees it (its one known false complaint dropped, as
 # in publish.sh).
+lacks_console() { ! grep -E 'CONSOLE|Uncaught' "$BOOK/console.log"; }
 tidy_clean() {
     local msgs
     msgs=$(tidy -q -e --show-warnings yes "$1" 2>&1 | grep -v 'proprietary attribute "aria-current"')
@@ -168,7 +169,7 @@ OUT=$BOOK/out
 mkdir "$BOOK/bin"
 cat >"$BOOK/bin/node" <<EOS
 #!/bin/sh
-echo run >>"$BOOK/node.log"
+printf '%s\n' "\$2" | head -1 | grep katex >>"$BOOK/node.log"
 exec $(command -v node) "\$@"
 EOS
 chmod +x "$BOOK/bin/node"
@@ -206,5 +207,49 @@ printf '\nA bad one: $\\frac{1}{$ here.\n' >>"$BOOK/chapters/05-math.md"
 lb build
 check "a formula KaTeX rejects: exit 2" rc_is 2
 check "a formula KaTeX rejects: error at its line" has_re "^chapters/05-math.md:16:12: error: KaTeX rejects this formula: KaTeX parse error" "$BOOK/err.log"
+
+# Search: an index made at build time (lunr), a box on every page; checked
+# in headless Chromium from file:// (the page's ?q= types the words).
+mkbook book17/01-gfm.md book17/03-xref.md book17/05-math.md
+OUT=$BOOK/out
+lb build
+check "a book with search builds" rc_is 0
+check "search index written" has 'window.LB_SEARCH = {"index":{"version":"2.3.9"' "$OUT/assets/search-index.js"
+check "Debian's lunr copied" cmp /usr/share/javascript/lunr/lunr.min.js "$OUT/assets/lunr.js"
+check "a search box on every page" test "$(grep -l '<form class="search" role="search"' "$OUT"/*.html | wc -l)" -eq 4
+check "formulas are not indexed as text" lacks 'katex-mathml' "$OUT/assets/search-index.js"
+search_dom() { # QUERY: the DOM of the front page after searching QUERY
+    timeout 60 chromium --headless --no-sandbox --disable-gpu --no-first-run \
+        --user-data-dir="$BOOK/profile" --enable-logging=stderr --v=0 \
+        --virtual-time-budget=5000 --dump-dom "file://$OUT/index.html?q=$1" \
+        >"$BOOK/dom.html" 2>"$BOOK/console.log"
+}
+if command -v chromium >/dev/null; then
+    search_dom footnote
+    check "search: a word finds its chapter" has_re '<li><a href="01-gfm.html[#"][^>]*><span class="search-chapter">Markdown, GitHub style</span>' "$BOOK/dom.html"
+    search_dom method
+    check "search: the matching section is named" has '<a href="03-xref.html#sec-method"><span class="search-chapter">Cross-references</span><span class="search-section">2.1 Method</span>' "$BOOK/dom.html"
+    check "search: the box is shown" lacks '<form class="search" role="search" action="index.html" hidden>' "$BOOK/dom.html"
+    search_dom zzzqqq
+    check "search: no match says so" has 'class="search-none">No match for' "$BOOK/dom.html"
+    check "search: no error in the page's console" lacks_console
+    python3 -m http.server 0 --bind 127.0.0.1 --directory "$OUT" >"$BOOK/http.log" 2>&1 &
+    HTTP=$!
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+        PORT=$(grep -o 'port [0-9]*' "$BOOK/http.log" | grep -o '[0-9]*$') && [ -n "$PORT" ] && break
+        sleep 0.3
+    done
+    timeout 60 chromium --headless --no-sandbox --disable-gpu --no-first-run \
+        --user-data-dir="$BOOK/profile" --virtual-time-budget=5000 \
+        --dump-dom "http://127.0.0.1:$PORT/03-xref.html?q=footnote" >"$BOOK/dom.html" 2>/dev/null
+    kill "$HTTP" 2>/dev/null
+    check "search: works from a static server too" has '<span class="search-chapter">Markdown, GitHub style</span>' "$BOOK/dom.html"
+else
+    for t in "search: a word finds its chapter" "search: the matching section is named" \
+        "search: the box is shown" "search: no match says so" "search: no error in the page's console" \
+        "search: works from a static server too"; do
+        ok "$t # skip chromium is not installed"
+    done
+fi
 
 done_testing
