@@ -23,6 +23,7 @@
 #include "record.h"
 #include "publish.h"
 #include "render.h"
+#include "pdf.h"
 #include "sandbox.h"
 #include "search.h"
 #include "texmath.h"
@@ -787,6 +788,25 @@ static void page_remember(const build *b, const char *name, const char *key)
     lb_buf_free(&p);
 }
 
+/* OUTPUT-FILE.pdf beside the single file, printed when it changed. */
+static int print_pdf(build *b, const char *single, const char *key, lb_diag *d)
+{
+    lb_buf html = LB_BUF_INIT, pdf = LB_BUF_INIT, name = LB_BUF_INIT;
+    lb_buf_printf(&html, "%s/%s", b->o->out_dir, single);
+    lb_buf_printf(&pdf, "%.*s.pdf", (int)(html.len - 5), html.ptr);
+    lb_buf_printf(&name, "%.*s.pdf", (int)(strlen(single) - 5), single);
+    int rc = 0;
+    if (!page_current(b, "pdf", name.ptr, key)) {
+        rc = lb_pdf_write(html.ptr, pdf.ptr, d);
+        if (rc == 0)
+            page_remember(b, "pdf", key);
+    }
+    lb_buf_free(&html);
+    lb_buf_free(&pdf);
+    lb_buf_free(&name);
+    return rc;
+}
+
 static int render_one(build *b, lb_book *book, size_t i, lb_buf *html, lb_diag *d)
 {
     lb_buf_reset(html);
@@ -891,6 +911,8 @@ static int render_pages(build *b, lb_diag *d)
             if (rc == 0)
                 page_remember(b, "single-file", key);
         }
+        if (rc == 0 && b->o->pdf)
+            rc = print_pdf(b, book.config->output_file, key, d);
     }
     lb_buf_free(&html);
     lb_buf_free(&all);

@@ -252,4 +252,27 @@ else
     done
 fi
 
+# PDF: publish --pdf prints the single file with headless Chromium.
+if command -v chromium >/dev/null && command -v pdftotext >/dev/null; then
+    lb publish --pdf
+    check "publish --pdf exits 0" rc_is 0
+    check "the PDF is written beside the single file" test -s "$OUT/answer-book.pdf"
+    pdftotext "$OUT/answer-book.pdf" "$BOOK/pdf.txt"
+    check "the PDF holds the chapters" has 'Cross-references' "$BOOK/pdf.txt"
+    check "the PDF has page numbers" has_re '^1 ?/ ?[0-9]+$' "$BOOK/pdf.txt"
+    check "print styles: no search box or sidebar in the PDF" lacks 'Search the book' "$BOOK/pdf.txt"
+    check "the figure is a vector (no raster image in the PDF)" test "$(pdfimages -list "$OUT/answer-book.pdf" | tail -n +3 | wc -l)" -eq 0
+    T0=$(stat -c %Y "$OUT/answer-book.pdf")
+    lb publish --pdf
+    check "an unchanged book is not printed again" test "$(stat -c %Y "$OUT/answer-book.pdf")" = "$T0"
+else
+    for t in "publish --pdf exits 0" "the PDF is written beside the single file" "the PDF holds the chapters" \
+        "the PDF has page numbers" "print styles: no search box or sidebar in the PDF" \
+        "the figure is a vector (no raster image in the PDF)" "an unchanged book is not printed again"; do
+        ok "$t # skip chromium or poppler-utils is not installed"
+    done
+fi
+lb build --pdf
+check "--pdf is for publish only: exit 2" rc_is 2
+
 done_testing
