@@ -125,28 +125,28 @@ static void add_doc(lb_buf *docs, const char *id, const char *chapter, const cha
 /* One chapter's sections as documents. */
 static void chapter_docs(const lb_chapter *ch, const char *body, lb_buf *docs)
 {
-    lb_buf id = LB_BUF_INIT;
-    const char *p = body;
-    const char *sec = NULL, *sec_end = NULL;
+    lb_buf id = LB_BUF_INIT, anchor = LB_BUF_INIT;
+    const char *text = body; /* where the current section's text starts */
+    const char *title = "";  /* its heading's HTML ("" before the first) */
+    size_t title_len = 0;
     for (;;) {
-        const char *h = strstr(p, "<h2 id=\"");
-        const char *end = h ? h : p + strlen(p);
+        const char *h = strstr(text, "<h2 id=\"");
+        const char *end = h ? h : text + strlen(text);
         lb_buf_reset(&id);
-        lb_buf_printf(&id, "%s.html", ch->slug);
-        if (sec) {
-            const char *q = sec + strlen("<h2 id=\"");
-            lb_buf_printf(&id, "#%.*s", (int)strcspn(q, "\""), q);
-        }
-        add_doc(docs, id.ptr, ch->title, sec ? sec : "", sec ? (size_t)(sec_end - sec) : 0,
-                sec_end ? sec_end : p, (size_t)(end - (sec_end ? sec_end : p)));
+        lb_buf_printf(&id, "%s.html%s", ch->slug, lb_buf_str(&anchor));
+        add_doc(docs, id.ptr, ch->title, title, title_len, text, (size_t)(end - text));
         if (!h)
             break;
-        sec = h;
+        const char *q = h + strlen("<h2 id=\"");
+        lb_buf_reset(&anchor);
+        lb_buf_printf(&anchor, "#%.*s", (int)strcspn(q, "\""), q);
         const char *close = strstr(h, "</h2>");
-        sec_end = close ? close + 5 : h + strlen(h);
-        p = sec_end;
+        title = h;
+        text = close ? close + 5 : h + strlen(h);
+        title_len = (size_t)(text - h);
     }
     lb_buf_free(&id);
+    lb_buf_free(&anchor);
 }
 
 /* Builds the index from the documents (a JSON array on stdin) and prints
