@@ -6,7 +6,7 @@
 #   make bench   speed and memory figures (see bench/)
 
 CC ?= cc
-PKGS := libcmark libxxhash
+PKGS := libcmark-gfm yaml-0.1 libxxhash
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -15,10 +15,11 @@ BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -g $(WARN) $(PKG_CFLAGS)
 OPT ?= -O2
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-DEB_PACKAGES := build-essential pkg-config libcmark-dev libxxhash-dev libcmocka-dev \
+DEB_PACKAGES := build-essential pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev \
+	cmark-gfm libyaml-dev libxxhash-dev libcmocka-dev \
 	gnuplot-nox libopenblas-dev python3 python3-numpy tidy libxml2-utils \
 	source-highlight chromium clang libclang-rt-dev valgrind clang-format cppcheck \
-	python3-venv
+	python3-venv nodejs katex libjs-katex fonts-katex libjs-lunr node-lunr poppler-utils
 
 LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
 HDRS := $(wildcard src/*.h) include/litbook.h

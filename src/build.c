@@ -20,12 +20,16 @@
 #include "jobs.h"
 #include "progenv.h"
 #include "progress.h"
+#include "prose.h"
 #include "prune.h"
 #include "record.h"
 #include "relocate.h"
 #include "publish.h"
 #include "render.h"
+#include "pdf.h"
 #include "sandbox.h"
+#include "search.h"
+#include "texmath.h"
 #include "update.h"
 #include "values.h"
 #include "version.h"
@@ -64,6 +68,7 @@ struct build {
     lb_dep_memo *deps;   /* what this build learned of headers */
     lb_value_refs *refs; /* per chapter: its prose's value references */
     char *bad_refs;      /* per chapter: 1 when one quotes a value never published */
+    lb_prose prose;      /* configuration, references, images, math (prose.h) */
     lb_highlighter hl;   /* valid once hl_ready */
     int hl_ready;
     volatile int stop;
@@ -787,6 +792,28 @@ static void page_key(const build *b, const lb_book *book, const lb_chapter *ch, 
     lb_hash_str(&h, "litbook " LITBOOK_VERSION " page");
     lb_hash_str(&h, what);
     lb_hash_str(&h, book->title);
+    const lb_config *cf = book->config;
+    const char *const conf[] = {cf->author,     cf->description, cf->lang,
+                                cf->repository, cf->toc_title,   cf->output_file};
+    for (size_t i = 0; i < sizeof conf / sizeof conf[0]; i++)
+        lb_hash_str(&h, conf[i]);
+    /* The single file holds the images themselves. */
+    for (size_t i = 0; i < b->prose.image_files.n; i++) {
+        struct stat st;
+        if (stat(b->prose.image_files.v[i], &st) == 0) {
+            lb_hash_bytes(&h, &st.st_size, sizeof st.st_size);
+            lb_hash_bytes(&h, &st.st_mtim, sizeof st.st_mtim);
+        }
+    }
+    /* A page shows the numbers and anchors of what it refers to, in
+     * other chapters too. */
+    for (size_t i = 0; i < b->prose.xrefs.n; i++) {
+        const lb_xref_target *t = &b->prose.xrefs.v[i];
+        lb_hash_str(&h, t->name);
+        lb_hash_str(&h, t->label);
+        lb_hash_str(&h, t->anchor);
+        lb_hash_bytes(&h, &t->chapter, sizeof t->chapter);
+    }
     lb_hash_str(&h, book->hl && book->hl->identity ? book->hl->identity : "plain");
     lb_hash_str(&h, b->o->keep_going ? "k" : "");
     for (size_t i = 0; i < book->n; i++) {
@@ -832,6 +859,25 @@ static void page_remember(const build *b, const char *name, const char *key)
     lb_buf_free(&p);
 }
 
+/* OUTPUT-FILE.pdf beside the single file, printed when it changed. */
+static int print_pdf(build *b, const char *single, const char *key, lb_diag *d)
+{
+    lb_buf html = LB_BUF_INIT, pdf = LB_BUF_INIT, name = LB_BUF_INIT;
+    lb_buf_printf(&html, "%s/%s", b->o->out_dir, single);
+    lb_buf_printf(&pdf, "%.*s.pdf", (int)(html.len - 5), html.ptr);
+    lb_buf_printf(&name, "%.*s.pdf", (int)(strlen(single) - 5), single);
+    int rc = 0;
+    if (!page_current(b, "pdf", name.ptr, key)) {
+        rc = lb_pdf_write(html.ptr, pdf.ptr, d);
+        if (rc == 0)
+            page_remember(b, "pdf", key);
+    }
+    lb_buf_free(&html);
+    lb_buf_free(&pdf);
+    lb_buf_free(&name);
+    return rc;
+}
+
 static int render_one(build *b, lb_book *book, size_t i, lb_buf *html, lb_diag *d)
 {
     lb_buf_reset(html);
@@ -869,8 +915,13 @@ static void prune_pages(const build *b)
         if (!b->chapters[i].is_index)
             keep[n++] = b->chapters[i].slug;
     keep[n++] = "index";
-    keep[n++] = "answer-book";
+    /* The single file, by the name the configuration gives it. */
+    const char *single = b->prose.config.output_file ? b->prose.config.output_file
+                                                     : "answer-book.html";
+    char *stem = lb_xstrndup(single, strcspn(single, "."));
+    keep[n++] = stem;
     lb_prune_pages(b->o->out_dir, b->cache_dir, keep, n, b->o->quiet);
+    free(stem);
     free(keep);
 }
 
@@ -890,12 +941,27 @@ static int render_pages(build *b, lb_diag *d)
             book.chapters[book.n++] = b->chapters[i];
         }
     prune_pages(b);
-    book.title = book.front ? book.front->title : "litbook";
+    book.config = &b->prose.config;
+    book.image_urls = &b->prose.image_urls;
+    book.image_files = &b->prose.image_files;
+    book.has_math = b->prose.has_math;
+    book.title = book.config->title ? book.config->title : "litbook";
     book.hl = &b->hl;
     lb_buf a = LB_BUF_INIT;
     lb_buf_printf(&a, "%s/assets", b->o->out_dir);
     if (lb_mkdirs(a.ptr) < 0) {
         lb_diag_set(d, LB_ERROR, NULL, 0, 0, "cannot create %s: %s", a.ptr, strerror(errno));
+        lb_buf_free(&a);
+        return -1;
+    }
+    lb_buf_free(&a);
+    if (lb_prose_copy_images(&b->prose, b->o->out_dir, d) < 0)
+        return -1;
+    lb_buf_printf(&a, "%s/assets", b->o->out_dir);
+    if (b->prose.has_math && lb_katex_copy(a.ptr) < 0) {
+        lb_diag_set(d, LB_ERROR, NULL, 0, 0,
+                    "cannot copy KaTeX's stylesheet and fonts from %s to %s: %s", LB_KATEX_DIST,
+                    a.ptr, strerror(errno));
         lb_buf_free(&a);
         return -1;
     }
@@ -929,6 +995,21 @@ static int render_pages(build *b, lb_diag *d)
         if (rc == 0)
             page_remember(b, i < book.n ? book.chapters[i].slug : "index", keys[i]);
     }
+    /* The search index covers every page: remade when one of them changed. */
+    if (rc == 0) {
+        lb_hash h;
+        char key[33];
+        lb_hash_init(&h);
+        lb_hash_str(&h, "search");
+        lb_hash_str(&h, all.ptr);
+        lb_hash_hex(&h, key);
+        if (!page_current(b, "search", "assets/search-index.js", key)) {
+            int s = lb_search_write(&book, b->o->out_dir, d);
+            if (s == 0)
+                page_remember(b, "search", key);
+            rc = s < 0 ? -1 : 0;
+        }
+    }
     /* The single file holds every chapter, so only a book with no failed
      * chapter is published (with -k, failures show as error boxes). */
     int failed = 0;
@@ -940,11 +1021,13 @@ static int render_pages(build *b, lb_diag *d)
         lb_hash_init(&h);
         lb_hash_str(&h, all.ptr);
         lb_hash_hex(&h, key);
-        if (!page_current(b, "answer-book", "answer-book.html", key)) {
+        if (!page_current(b, "single-file", book.config->output_file, key)) {
             rc = lb_publish(&book, b->o->out_dir, d);
             if (rc == 0)
-                page_remember(b, "answer-book", key);
+                page_remember(b, "single-file", key);
         }
+        if (rc == 0 && b->o->pdf)
+            rc = print_pdf(b, book.config->output_file, key, d);
     }
     lb_buf_free(&html);
     lb_buf_free(&all);
@@ -1083,6 +1166,7 @@ static void free_build(build *b)
         lb_value_refs_free(&b->refs[i]);
     free(b->refs);
     free(b->bad_refs);
+    lb_prose_free(&b->prose);
     for (size_t i = 0; i < b->n; i++)
         lb_chapter_free(&b->chapters[i]);
     free(b->chapters);
@@ -1123,7 +1207,8 @@ static int run_build(build *b, lb_diag *d, double t0)
 {
     lb_job *jobs = NULL;
     if (set_paths(b, d) < 0 || load_book(b, d) < 0 || plan(b, &jobs, d) < 0 ||
-        scan_values(b, d) < 0) {
+        scan_values(b, d) < 0 ||
+        lb_prose_prepare(b->chapters, b->n, b->cache_dir, b->o->quiet, &b->prose, d) < 0) {
         for (size_t i = 0; jobs && i < b->njobs; i++)
             free(jobs[i].deps);
         free(jobs);

@@ -20,6 +20,7 @@ typedef struct {
     int record;           /* --record */
     int quiet, verbose;
     int publish;     /* also write the single-file book */
+    int pdf;         /* publish --pdf: and print it to PDF (pdf.h) */
     char **chapters; /* named chapters, or NULL/0 for the whole book */
     size_t nchapters;
     volatile int *interrupted; /* set by a signal handler; may be NULL */

@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "fsutil.h"
+#include "gfm.h"
+#include "texmath.h"
 
 /* Byte offsets of line starts, so a node's line number leads back to the
  * raw text (cmark unescapes info strings; we need them as written). */
@@ -283,8 +286,8 @@ static int load_chunks(lb_chapter *ch, const line_index *li, lb_diag *d)
         cmark_node *n = cmark_iter_get_node(it);
         if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_CODE_BLOCK)
             continue;
-        if (n == claimed || !is_fenced(&ch->src, li, n))
-            continue; /* indented code blocks are text, not chunks */
+        if (n == claimed || !is_fenced(&ch->src, li, n) || lb_math_block(n))
+            continue; /* indented code blocks are text, ```math a formula: not chunks */
         if (ch->nchunks == cap) {
             cap = cap ? cap * 2 : 16;
             ch->chunks = lb_xrealloc(ch->chunks, cap * sizeof *ch->chunks);
@@ -330,7 +333,24 @@ static void start_chapter(const char *path, lb_chapter *ch)
 
 static int parse_chapter(lb_chapter *ch, lb_diag *d)
 {
-    ch->doc = cmark_parse_document(lb_buf_str(&ch->src), ch->src.len, CMARK_OPT_DEFAULT);
+    /* The front matter is YAML, not Markdown: cmark gets its lines blank,
+     * so that every line number stays the file's. */
+    ch->fm_lines = lb_frontmatter_lines(lb_buf_str(&ch->src), ch->src.len);
+    if (ch->fm_lines) {
+        lb_buf md = LB_BUF_INIT;
+        const char *s = lb_buf_str(&ch->src);
+        size_t i = 0;
+        for (int k = 0; k < ch->fm_lines && i < ch->src.len; i++)
+            if (s[i] == '\n') {
+                lb_buf_putc(&md, '\n');
+                k++;
+            }
+        lb_buf_append(&md, s + i, ch->src.len - i);
+        ch->doc = lb_md_parse(lb_buf_str(&md), md.len);
+        lb_buf_free(&md);
+    } else {
+        ch->doc = lb_md_parse(lb_buf_str(&ch->src), ch->src.len);
+    }
     find_title(ch);
     line_index li;
     index_lines(&ch->src, &li);
@@ -375,6 +395,7 @@ void lb_chapter_free(lb_chapter *ch)
         free(c->expected);
         free(c->anchor);
         free(c->label);
+        free(c->xref_label);
         lb_result_free(&c->res);
     }
     free(ch->chunks);

@@ -6,7 +6,7 @@
 #ifndef LB_CHAPTER_H
 #define LB_CHAPTER_H
 
-#include <cmark.h>
+#include <cmark-gfm.h>
 
 #include "attr.h"
 #include "buf.h"
@@ -29,6 +29,7 @@ typedef struct lb_chunk {
     char *expected;             /* its text, or NULL */
     char *anchor;               /* the HTML id: the name, or "chunk-N" */
     char *label;                /* "FILE#name" or "FILE:LINE" for messages */
+    char *xref_label;           /* "Figure 3.2", "Listing 3.1" (xref.h), or NULL */
     lb_result res;
 } lb_chunk;
 
@@ -38,7 +39,9 @@ typedef struct {
     char *dir;    /* the absolute folder holding the file (for -I), or NULL */
     char *title;  /* the first level-1 heading's text, or the slug */
     int is_index; /* chapters/index.md: the front page */
-    lb_buf src;
+    int has_math; /* math.h rendered a formula in it (the page links KaTeX's CSS) */
+    int fm_lines; /* lines of its YAML front matter block (config.h), 0: none */
+    lb_buf src;   /* the file as written, front matter included */
     cmark_node *doc;
     lb_chunk *chunks;
     size_t nchunks;

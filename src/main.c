@@ -28,6 +28,7 @@ static const char usage[] =
     "      --record       store results with provenance under chapters/recorded/\n"
     "  -q, --quiet        print only errors\n"
     "  -v, --verbose      print every step, cached ones too\n"
+    "      --pdf          publish: also print the single-file book to PDF\n"
     "\n"
     "environment: CC, CFLAGS, PYTHON, NO_COLOR\n"
     "exit status: 0 all chunks ran as expected, 1 some chunk failed, 2 usage or input error\n";
@@ -48,15 +49,11 @@ static int usage_error(const char *msg)
 static int parse(int argc, char **argv, lb_build_opts *o, const char *cmd)
 {
     static const struct option longs[] = {
-        {"out", required_argument, 0, 'o'},
-        {"jobs", required_argument, 0, 'j'},
-        {"force", no_argument, 0, 'B'},
-        {"keep-going", no_argument, 0, 'k'},
-        {"update", no_argument, 0, 'U'},
-        {"record", no_argument, 0, 'R'},
-        {"quiet", no_argument, 0, 'q'},
-        {"verbose", no_argument, 0, 'v'},
-        {0, 0, 0, 0},
+        {"out", required_argument, 0, 'o'}, {"jobs", required_argument, 0, 'j'},
+        {"force", no_argument, 0, 'B'},     {"keep-going", no_argument, 0, 'k'},
+        {"update", no_argument, 0, 'U'},    {"record", no_argument, 0, 'R'},
+        {"quiet", no_argument, 0, 'q'},     {"verbose", no_argument, 0, 'v'},
+        {"pdf", no_argument, 0, 'P'},       {0, 0, 0, 0},
     };
     int ch;
     opterr = 0;
@@ -90,6 +87,11 @@ static int parse(int argc, char **argv, lb_build_opts *o, const char *cmd)
             break;
         case 'v':
             o->verbose = 1;
+            break;
+        case 'P':
+            if (strcmp(cmd, "publish") != 0)
+                return usage_error("--pdf is an option of 'publish'");
+            o->pdf = 1;
             break;
         default: {
             char m[128];

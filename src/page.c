@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gfm.h"
 #include "render.h"
+#include "xref.h"
 #include "split.h"
 #include "values.h"
 
@@ -78,21 +80,28 @@ static void anchor_headings(lb_chapter *ch, idset *ids, lb_buf *toc)
             lb_buf_reset(&text);
             lb_buf_reset(&id);
             lb_node_text(n, &text);
-            lb_slugify(text.ptr ? text.ptr : "", &id);
-            size_t base = id.len;
-            for (int k = 2; idset_has(ids, id.ptr); k++) {
-                id.len = base;
-                lb_buf_printf(&id, "-%d", k);
+            const char *number = NULL, *given = lb_heading_id(n, &number);
+            if (given) {
+                lb_buf_puts(&id, given); /* xref.h: unique already, and referred to */
+            } else {
+                lb_slugify(text.ptr ? text.ptr : "", &id);
+                size_t base = id.len;
+                for (int k = 2; idset_has(ids, id.ptr); k++) {
+                    id.len = base;
+                    lb_buf_printf(&id, "-%d", k);
+                }
             }
             idset_add(ids, id.ptr);
             /* UNSAFE as for the body: a quoted value (values.h) is our own
              * inline HTML, and would otherwise be dropped. */
-            char *inner = cmark_render_html(n, CMARK_OPT_UNSAFE);
+            char *inner = lb_md_render(n);
             /* inner is "<hN>...</hN>\n": put the id in and a self link. */
             lb_buf_reset(&html);
             lb_buf_printf(
                 &html, "<h%d id=\"%s\"><a class=\"anchor\" href=\"#%s\" aria-hidden=\"true\">#</a>",
                 level, id.ptr, id.ptr);
+            if (number)
+                lb_buf_printf(&html, "<span class=\"secno\">%s</span> ", number);
             lb_buf_puts(&html, inner + 4);
             free(inner);
             if (level == 2) {
@@ -109,205 +118,75 @@ static void anchor_headings(lb_chapter *ch, idset *ids, lb_buf *toc)
     lb_buf_free(&html);
 }
 
-/* GitHub-style pipe tables. libcmark is plain CommonMark, so a table
- * reaches us as a paragraph; we recognise one (a top-level paragraph whose
- * first line starts with '|' and whose second is a delimiter row such as
- * |---|:--:|) from the chapter's source lines and render it ourselves,
- * each cell's inline Markdown through cmark. Columns of numbers are
- * right-aligned on the decimal point. */
-typedef struct {
-    lb_strv cells;
-} row;
-
-static int delimiter_row(const char *s, size_t n)
+const lb_config *lb_book_config(const lb_book *book)
 {
-    int dash = 0, bar = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '-')
-            dash = 1;
-        else if (s[i] == '|')
-            bar = 1;
-        else if (s[i] != ':' && s[i] != ' ' && s[i] != '\t')
-            return 0;
-    }
-    return dash && bar;
+    static const lb_config defaults = {
+        .lang = "en", .toc_title = "Contents", .output_file = "answer-book.html"};
+    return book->config ? book->config : &defaults;
 }
 
-/* Splits a row on unescaped '|' (an escaped one, \|, becomes '|' even in
- * a code span, as GFM says); cells trimmed. */
-static void split_row(const char *s, size_t n, lb_strv *out)
+static void put_text(lb_buf *b, const char *s)
 {
-    while (n && isspace((unsigned char)*s))
-        s++, n--;
-    while (n && isspace((unsigned char)s[n - 1]))
-        n--;
-    if (n && *s == '|')
-        s++, n--;
-    if (n && s[n - 1] == '|' && !(n >= 2 && s[n - 2] == '\\'))
-        n--;
-    lb_buf cell = LB_BUF_INIT;
-    for (size_t i = 0; i <= n; i++) {
-        if (i == n || s[i] == '|') {
-            size_t a = 0, z = cell.len;
-            const char *c = lb_buf_str(&cell);
-            while (a < z && isspace((unsigned char)c[a]))
-                a++;
-            while (z > a && isspace((unsigned char)c[z - 1]))
-                z--;
-            char *t = lb_xstrndup(c + a, z - a);
-            lb_strv_push(out, t);
-            free(t);
-            lb_buf_reset(&cell);
-        } else if (s[i] == '\\' && i + 1 < n && s[i + 1] == '|') {
-            lb_buf_putc(&cell, '|');
-            i++;
-        } else {
-            lb_buf_putc(&cell, s[i]);
-        }
-    }
-    lb_buf_free(&cell);
+    lb_buf_put_html(b, s, strlen(s));
 }
 
-/* A cell's inline Markdown, its value references (values.h) resolved
- * against ch. */
-static void put_inline(lb_buf *b, const char *md, lb_chapter *ch)
+void lb_page_meta(lb_buf *b, const lb_book *book)
 {
-    cmark_node *doc = cmark_parse_document(md, strlen(md), CMARK_OPT_DEFAULT);
-    lb_values_splice(doc, ch);
-    char *html = cmark_render_html(doc, CMARK_OPT_UNSAFE);
-    cmark_node_free(doc);
-    size_t n = strlen(html);
-    if (strncmp(html, "<p>", 3) == 0 && n >= 8 && strcmp(html + n - 5, "</p>\n") == 0)
-        lb_buf_append(b, html + 3, n - 8);
-    else
-        lb_buf_put_html(b, md, strlen(md)); /* a cell that looked like a block */
-    free(html);
-}
-
-static const char *align_class(const char *delim)
-{
-    size_t n = strlen(delim);
-    int l = n && delim[0] == ':', r = n && delim[n - 1] == ':';
-    return l && r ? "center" : r ? "right" : l ? "left" : NULL;
-}
-
-/* Renders rows (rows[1] is the delimiter row) as a table. */
-static void render_table(lb_buf *b, row *rows, size_t nrows, lb_chapter *ch)
-{
-    size_t ncols = rows[0].cells.n;
-    lb_buf_puts(b, "<div class=\"table-wrap\"><table class=\"md\">\n<thead><tr>");
-    int *frac = lb_xcalloc(ncols, sizeof *frac);
-    for (size_t j = 0; j < ncols; j++) {
-        int any = 0;
-        for (size_t i = 2; i < nrows && frac[j] >= 0; i++) {
-            const char *t = j < rows[i].cells.n ? rows[i].cells.v[j] : "";
-            int w = *t ? lb_num_frac_width(t) : 0;
-            any |= *t != 0;
-            frac[j] = w < 0 ? -1 : w > frac[j] ? w : frac[j];
-        }
-        if (!any)
-            frac[j] = -1;
-    }
-    for (size_t j = 0; j < ncols; j++) {
-        const char *al = j < rows[1].cells.n ? align_class(rows[1].cells.v[j]) : NULL;
-        if (frac[j] >= 0)
-            lb_buf_puts(b, "<th class=\"num\">");
-        else if (al)
-            lb_buf_printf(b, "<th class=\"%s\">", al);
-        else
-            lb_buf_puts(b, "<th>");
-        put_inline(b, rows[0].cells.v[j], ch);
-        lb_buf_puts(b, "</th>");
-    }
-    lb_buf_puts(b, "</tr></thead>\n<tbody>\n");
-    for (size_t i = 2; i < nrows; i++) {
-        lb_buf_puts(b, "<tr>");
-        for (size_t j = 0; j < ncols; j++) {
-            const char *t = j < rows[i].cells.n ? rows[i].cells.v[j] : "";
-            const char *al = j < rows[1].cells.n ? align_class(rows[1].cells.v[j]) : NULL;
-            if (frac[j] >= 0) {
-                lb_buf_puts(b, "<td class=\"num\">");
-                lb_put_num_aligned(t, frac[j], b);
-            } else {
-                if (al)
-                    lb_buf_printf(b, "<td class=\"%s\">", al);
-                else
-                    lb_buf_puts(b, "<td>");
-                put_inline(b, t, ch);
-            }
-            lb_buf_puts(b, "</td>");
-        }
-        lb_buf_puts(b, "</tr>\n");
-    }
-    lb_buf_puts(b, "</tbody>\n</table></div>\n");
-    free(frac);
-}
-
-/* Start offsets of the source's lines: line k (1-based) is at off[k - 1]. */
-static size_t *line_offsets(const lb_buf *src, size_t *nlines)
-{
-    size_t n = 1;
-    const char *s = lb_buf_str(src);
-    for (size_t i = 0; i < src->len; i++)
-        n += s[i] == '\n';
-    size_t *off = lb_xmalloc((n + 1) * sizeof *off);
-    off[0] = 0;
-    size_t k = 1;
-    for (size_t i = 0; i < src->len; i++)
-        if (s[i] == '\n')
-            off[k++] = i + 1;
-    off[n] = src->len + 1;
-    *nlines = n;
-    return off;
-}
-
-static void pipe_tables(lb_chapter *ch)
-{
-    size_t nlines;
-    size_t *off = line_offsets(&ch->src, &nlines);
-    const char *s = lb_buf_str(&ch->src);
-    lb_buf html = LB_BUF_INIT;
-    for (cmark_node *n = cmark_node_first_child(ch->doc), *next; n; n = next) {
-        next = cmark_node_next(n);
-        if (cmark_node_get_type(n) != CMARK_NODE_PARAGRAPH)
-            continue;
-        int a = cmark_node_get_start_line(n), z = cmark_node_get_end_line(n);
-        if (a < 1 || z <= a || (size_t)z > nlines)
-            continue;
-        const char *l0 = s + off[a - 1], *l1 = s + off[a];
-        while (*l0 == ' ')
-            l0++;
-        if (*l0 != '|' || !delimiter_row(l1, off[a + 1] - 1 - off[a]))
-            continue;
-        size_t nrows = (size_t)(z - a + 1);
-        row *rows = lb_xcalloc(nrows, sizeof *rows);
-        for (size_t i = 0; i < nrows; i++) {
-            size_t k = (size_t)a - 1 + i;
-            split_row(s + off[k], off[k + 1] - 1 - off[k], &rows[i].cells);
-        }
-        lb_buf_reset(&html);
-        render_table(&html, rows, nrows, ch);
-        for (size_t i = 0; i < nrows; i++)
-            lb_strv_free(&rows[i].cells);
-        free(rows);
-        replace_with_html(n, lb_buf_str(&html));
-    }
-    lb_buf_free(&html);
-    free(off);
-}
-
-static void page_head(lb_buf *b, const lb_book *book, const char *title)
-{
-    lb_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    const lb_config *c = lb_book_config(book);
+    lb_buf_puts(b, "<meta charset=\"utf-8\">\n"
                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                   "<meta name=\"generator\" content=\"litbook\">\n<title>");
+                   "<meta name=\"generator\" content=\"litbook\">\n");
+    if (c->author) {
+        lb_buf_puts(b, "<meta name=\"author\" content=\"");
+        put_text(b, c->author);
+        lb_buf_puts(b, "\">\n");
+    }
+    if (c->description) {
+        lb_buf_puts(b, "<meta name=\"description\" content=\"");
+        put_text(b, c->description);
+        lb_buf_puts(b, "\">\n");
+    }
+}
+
+void lb_page_open(lb_buf *b, const lb_book *book)
+{
+    lb_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"");
+    put_text(b, lb_book_config(book)->lang);
+    lb_buf_puts(b, "\">\n<head>\n");
+    lb_page_meta(b, book);
+}
+
+static void page_head(lb_buf *b, const lb_book *book, const char *title, int math)
+{
+    lb_page_open(b, book);
+    lb_buf_puts(b, "<title>");
     if (title) {
         lb_buf_put_html(b, title, strlen(title));
         lb_buf_puts(b, " · ");
     }
     lb_buf_put_html(b, book->title, strlen(book->title));
-    lb_buf_puts(b, "</title>\n<link rel=\"stylesheet\" href=\"assets/litbook.css\">\n"
+    lb_buf_puts(b, "</title>\n");
+    if (math) /* KaTeX's HTML needs its stylesheet and fonts, no script */
+        lb_buf_puts(b, "<link rel=\"stylesheet\" href=\"assets/katex/katex.css\">\n");
+    lb_buf_puts(b, "<link rel=\"stylesheet\" href=\"assets/litbook.css\">\n"
+                   "<script src=\"assets/lunr.js\" defer></script>\n"
+                   "<script src=\"assets/search-index.js\" defer></script>\n"
                    "<script src=\"assets/litbook.js\" defer></script>\n</head>\n<body>\n");
+}
+
+void lb_sidebar_extra(lb_buf *b, const lb_book *book)
+{
+    const lb_config *c = lb_book_config(book);
+    if (c->author) {
+        lb_buf_puts(b, "<div class=\"book-author\">");
+        put_text(b, c->author);
+        lb_buf_puts(b, "</div>\n");
+    }
+    if (c->repository) {
+        lb_buf_puts(b, "<a class=\"book-repo\" href=\"");
+        put_text(b, c->repository);
+        lb_buf_puts(b, "\">Source repository</a>\n");
+    }
 }
 
 /* On narrow screens the sidebar is a top bar whose chapter list opens
@@ -318,7 +197,15 @@ static void sidebar(lb_buf *b, const lb_book *book, const lb_chapter *current)
     lb_buf_puts(b, "<nav class=\"sidebar\" aria-label=\"Chapters\">\n<a class=\"book-title\" "
                    "href=\"index.html\">");
     lb_buf_put_html(b, book->title, strlen(book->title));
-    lb_buf_puts(b, "</a>\n<input type=\"checkbox\" id=\"nav-toggle\" class=\"nav-toggle\">"
+    lb_buf_puts(b, "</a>\n");
+    lb_sidebar_extra(b, book);
+    /* The search box (search.h): a form that litbook.js drives; the
+     * page's ?q= fills it, so a search is also a link. */
+    lb_buf_puts(b, "<form class=\"search\" role=\"search\" action=\"index.html\" hidden>"
+                   "<input type=\"search\" name=\"q\" placeholder=\"Search the book\" "
+                   "aria-label=\"Search the book\" autocomplete=\"off\">"
+                   "<ol class=\"search-results\" aria-live=\"polite\"></ol></form>\n");
+    lb_buf_puts(b, "<input type=\"checkbox\" id=\"nav-toggle\" class=\"nav-toggle\">"
                    "<label for=\"nav-toggle\" class=\"nav-toggle-label\">Chapters</label>\n"
                    "<ol class=\"chapters\">\n");
     for (size_t i = 0; i < book->n; i++) {
@@ -363,13 +250,13 @@ static char *chapter_body(lb_chapter *ch, lb_highlighter *hl, lb_buf *toc)
         idset_add(&ids, ch->chunks[i].anchor);
     lb_values_splice(ch->doc, ch);
     splice_chunks(ch, hl);
-    pipe_tables(ch);
+    lb_md_align_numbers(ch->doc);
     anchor_headings(ch, &ids, toc);
     idset_free(&ids);
     /* UNSAFE lets our own HTML blocks through; the author's raw HTML passes
      * too, as in every Markdown book tool: chapters are trusted text.
      * Program output never takes this path: it is escaped above. */
-    return cmark_render_html(ch->doc, CMARK_OPT_UNSAFE);
+    return lb_md_render(ch->doc);
 }
 
 const char *lb_book_body(lb_book *book, size_t i, const char **toc)
@@ -413,7 +300,7 @@ void lb_render_chapter(lb_book *book, size_t i, lb_buf *out)
     lb_chapter *ch = &book->chapters[i];
     const char *toc;
     const char *body = lb_book_body(book, i, &toc);
-    page_head(out, book, ch->title);
+    page_head(out, book, ch->title, ch->has_math);
     sidebar(out, book, ch);
     lb_buf_puts(out, "<main>\n<article class=\"chapter\">\n");
     /* The chapter's contents go right under its title. */
@@ -434,11 +321,13 @@ void lb_render_chapter(lb_book *book, size_t i, lb_buf *out)
 
 void lb_render_index(lb_book *book, lb_buf *out)
 {
-    page_head(out, book, NULL);
+    page_head(out, book, NULL, book->front && book->front->has_math);
     sidebar(out, book, NULL);
     lb_buf_puts(out, "<main>\n<article class=\"front\">\n");
     lb_buf_puts(out, lb_book_body(book, book->n, NULL));
-    lb_buf_puts(out, "<h2 id=\"toc\">The questions</h2>\n<ol class=\"toc\">\n");
+    lb_buf_puts(out, "<h2 id=\"toc\">");
+    put_text(out, lb_book_config(book)->toc_title);
+    lb_buf_puts(out, "</h2>\n<ol class=\"toc\">\n");
     for (size_t i = 0; i < book->n; i++) {
         const lb_chapter *ch = &book->chapters[i];
         lb_buf_printf(out, "<li><a href=\"%s.html\">", ch->slug);

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "fsutil.h"
+#include "texmath.h"
 
 static int starts(const char *s, const char *prefix)
 {
@@ -89,12 +90,63 @@ static void rewrite_urls(const char *v, size_t n, const char *prefix, lb_buf *ou
     }
 }
 
+static const char *mime_of(const char *file)
+{
+    static const char *const types[][2] = {{".png", "image/png"},     {".jpg", "image/jpeg"},
+                                           {".jpeg", "image/jpeg"},   {".gif", "image/gif"},
+                                           {".svg", "image/svg+xml"}, {".webp", "image/webp"},
+                                           {".avif", "image/avif"},   {".ico", "image/x-icon"}};
+    size_t n = strlen(file);
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+        size_t e = strlen(types[i][0]);
+        if (n > e && strcasecmp(file + n - e, types[i][0]) == 0)
+            return types[i][1];
+    }
+    return "application/octet-stream";
+}
+
+static void put_base64(lb_buf *out, const unsigned char *p, size_t n)
+{
+    static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0) |
+                     (i + 2 < n ? p[i + 2] : 0);
+        lb_buf_putc(out, a[v >> 18 & 63]);
+        lb_buf_putc(out, a[v >> 12 & 63]);
+        lb_buf_putc(out, i + 1 < n ? a[v >> 6 & 63] : '=');
+        lb_buf_putc(out, i + 2 < n ? a[v & 63] : '=');
+    }
+}
+
+/* src="images/...": one of the book's images, inlined as a data: URI so
+ * that the single file needs nothing beside it. Returns 0 when v is none
+ * of them (or cannot be read: the link is then kept). */
+static int inline_image(const char *v, size_t n, const lb_book *book, lb_buf *out)
+{
+    for (size_t i = 0; book->image_urls && i < book->image_urls->n; i++) {
+        const char *u = book->image_urls->v[i];
+        if (strlen(u) != n || memcmp(u, v, n) != 0)
+            continue;
+        lb_buf data = LB_BUF_INIT;
+        int ok = lb_read_file(book->image_files->v[i], &data) == 0;
+        if (ok) {
+            lb_buf_printf(out, "data:%s;base64,", mime_of(book->image_files->v[i]));
+            put_base64(out, (const unsigned char *)lb_buf_str(&data), data.len);
+        }
+        lb_buf_free(&data);
+        return ok;
+    }
+    return 0;
+}
+
 static void rewrite_value(const char *name, size_t name_len, const char *v, size_t n,
                           const char *prefix, const lb_book *book, lb_buf *out)
 {
 #define IS(s) (name_len == strlen(s) && strncasecmp(name, s, name_len) == 0)
     if (IS("id"))
         put_anchor(out, prefix, v, n);
+    else if (IS("src") && inline_image(v, n, book, out))
+        return;
     else if (IS("href") || IS("xlink:href"))
         rewrite_link(v, n, prefix, book, out);
     else if (IS("for") || IS("aria-labelledby") || IS("aria-describedby") || IS("aria-controls"))
@@ -201,7 +253,9 @@ static void single_nav(lb_buf *b, const lb_book *book)
     lb_buf_puts(b, "<nav class=\"sidebar\" aria-label=\"Chapters\">\n"
                    "<a class=\"book-title\" href=\"#index\">");
     put_text(b, book->title);
-    lb_buf_puts(b, "</a>\n<input type=\"checkbox\" id=\"nav-toggle\" class=\"nav-toggle\">"
+    lb_buf_puts(b, "</a>\n");
+    lb_sidebar_extra(b, book);
+    lb_buf_puts(b, "<input type=\"checkbox\" id=\"nav-toggle\" class=\"nav-toggle\">"
                    "<label for=\"nav-toggle\" class=\"nav-toggle-label\">Chapters</label>\n"
                    "<ol class=\"chapters\">\n");
     for (size_t i = 0; i < book->n; i++) {
@@ -214,18 +268,26 @@ static void single_nav(lb_buf *b, const lb_book *book)
 
 void lb_render_single(lb_book *book, lb_buf *out)
 {
-    lb_buf_puts(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                     "<meta name=\"generator\" content=\"litbook\">\n<title>");
+    lb_page_open(out, book);
+    lb_buf_puts(out, "<title>");
     put_text(out, book->title);
     /* Inline assets: neither contains "</style" or "</script". */
     lb_buf_puts(out, "</title>\n<style>\n");
     lb_buf_puts(out, lb_asset_css);
-    lb_buf_puts(out, "</style>\n</head>\n<body class=\"single\">\n");
+    lb_buf_puts(out, "</style>\n");
+    if (book->has_math) {
+        /* KaTeX's stylesheet, fonts inlined: the file reads offline. */
+        lb_buf_puts(out, "<style>\n");
+        lb_katex_css(1, out);
+        lb_buf_puts(out, "\n</style>\n");
+    }
+    lb_buf_puts(out, "</head>\n<body class=\"single\">\n");
     single_nav(out, book);
     lb_buf_puts(out, "<main>\n<article class=\"front\" id=\"index\">\n");
     lb_rewrite_ids(lb_book_body(book, book->n, NULL), "index", book, out);
-    lb_buf_puts(out, "<h2 id=\"index--toc\">The questions</h2>\n<ol class=\"toc\">\n");
+    lb_buf_puts(out, "<h2 id=\"index--toc\">");
+    put_text(out, lb_book_config(book)->toc_title);
+    lb_buf_puts(out, "</h2>\n<ol class=\"toc\">\n");
     for (size_t i = 0; i < book->n; i++) {
         lb_buf_printf(out, "<li><a href=\"#%s\">", book->chapters[i].slug);
         put_text(out, book->chapters[i].title);
@@ -261,7 +323,7 @@ int lb_publish(lb_book *book, const char *out_dir, lb_diag *d)
 {
     lb_buf html = LB_BUF_INIT, path = LB_BUF_INIT;
     lb_render_single(book, &html);
-    lb_buf_printf(&path, "%s/answer-book.html", out_dir);
+    lb_buf_printf(&path, "%s/%s", out_dir, lb_book_config(book)->output_file);
     int rc = lb_write_file_if_changed(path.ptr, lb_buf_str(&html), html.len) < 0 ? -1 : 0;
     if (rc < 0)
         lb_diag_set(d, LB_ERROR, NULL, 0, 0, "cannot write %s: %s", path.ptr, strerror(errno));

@@ -1,5 +1,6 @@
 /* publish: the whole book as one self-contained HTML file
- * (out/answer-book.html), for sending or printing.
+ * (out/answer-book.html, or the front matter's output-file), for sending
+ * or printing.
  *
  * The stylesheet and the script are inlined, figures are already inline
  * SVG, and nothing is fetched from anywhere. Each chapter becomes an
@@ -20,7 +21,7 @@
 void lb_rewrite_ids(const char *html, const char *prefix, const lb_book *book, lb_buf *out);
 /* The single-file book, a complete document. */
 void lb_render_single(lb_book *book, lb_buf *out);
-/* Writes out_dir/answer-book.html (atomically, only when it changed).
+/* Writes out_dir/OUTPUT-FILE (config.h; atomically, only when it changed).
  * Returns 0, or -1 with *d filled. */
 int lb_publish(lb_book *book, const char *out_dir, lb_diag *d);
 

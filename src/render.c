@@ -171,6 +171,8 @@ static void render_head(lb_buf *b, const lb_chunk *c)
     const lb_result *r = &c->res;
     lb_buf_printf(b, "<div class=\"chunk-head\"><span class=\"lang\">%s</span>",
                   lang_label(c->info.lang));
+    if (c->xref_label && strncmp(c->xref_label, "Listing", 7) == 0)
+        lb_buf_printf(b, "<span class=\"listing-label\">%s</span>", c->xref_label);
     if (c->info.name)
         lb_buf_printf(b, "<a class=\"chunk-name\" href=\"#%s\">%s</a>", c->anchor, c->info.name);
     if (r->status == LB_RES_OK && r->verified)
@@ -338,8 +340,13 @@ static void render_figure(lb_buf *b, const lb_chunk *c)
     }
     lb_put_svg(svg, b);
     lb_buf_free(&titled);
-    if (*cap) {
+    const char *label =
+        c->xref_label && strncmp(c->xref_label, "Figure", 6) == 0 ? c->xref_label : NULL;
+    if (*cap || label) {
         lb_buf_puts(b, "<figcaption>");
+        if (label)
+            lb_buf_printf(b, "<span class=\"fig-label\">%s%s</span>%s", label, *cap ? ":" : "",
+                          *cap ? " " : "");
         put_html(b, cap);
         lb_buf_puts(b, "</figcaption>");
     }

@@ -4,13 +4,19 @@
 
 #include "buf.h"
 #include "chapter.h"
+#include "config.h"
 #include "highlight.h"
 
 typedef struct {
     lb_chapter *chapters; /* in book order; the front page (index) excluded */
     size_t n;
-    lb_chapter *front;  /* chapters/index.md, or NULL */
-    const char *title;  /* the book's title */
+    lb_chapter *front;       /* chapters/index.md, or NULL */
+    const char *title;       /* the book's title */
+    const lb_config *config; /* front matter of the front page, defaults filled */
+    /* The images the pages show: their URL in the pages, their file (for
+     * the single file, which inlines them). NULL: none. */
+    const lb_strv *image_urls, *image_files;
+    int has_math;       /* some page has a formula: KaTeX's stylesheet is needed */
     lb_highlighter *hl; /* NULL: listings are shown plain */
     /* Each chapter's rendered article and contents, made on first use
      * (rendering consumes the chapter's cmark tree): n + 1 entries, the
@@ -22,6 +28,14 @@ typedef struct {
  * *toc (may be NULL) the <li> items of its level-2 headings. Rendered once,
  * owned by the book. */
 const char *lb_book_body(lb_book *book, size_t i, const char **toc);
+/* The book's configuration (defaults when book->config is NULL). */
+const lb_config *lb_book_config(const lb_book *book);
+/* "<!DOCTYPE html><html lang=..><head>" and the <meta> lines (charset,
+ * viewport, author, description): the start of every page. */
+void lb_page_open(lb_buf *b, const lb_book *book);
+void lb_page_meta(lb_buf *b, const lb_book *book);
+/* The sidebar's lines under the book's title: author, repository link. */
+void lb_sidebar_extra(lb_buf *b, const lb_book *book);
 /* Frees what the book rendered (not the chapters). */
 void lb_book_free(lb_book *book);
 /* The HTML page of chapter i, a complete document. */

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "texmath.h"
 #include "published.h"
 #include "suggest.h"
 
@@ -88,7 +89,8 @@ static cmark_node **code_spans(cmark_node *root, size_t *n)
     cmark_event_type ev;
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         cmark_node *node = cmark_iter_get_node(it);
-        if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(node) != CMARK_NODE_CODE)
+        if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(node) != CMARK_NODE_CODE ||
+            lb_math_node(node, NULL, NULL, NULL))
             continue;
         char *chunk, *key;
         int kind = lb_value_ref_parse(cmark_node_get_literal(node), &chunk, &key);

@@ -11,7 +11,7 @@
 #ifndef LB_VALUES_H
 #define LB_VALUES_H
 
-#include <cmark.h>
+#include <cmark-gfm.h>
 
 #include "buf.h"
 #include "chapter.h"

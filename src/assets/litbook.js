@@ -27,3 +27,64 @@ document.addEventListener("DOMContentLoaded", function () {
     pre.appendChild(button);
   });
 });
+
+// Search: the index was made when the book was built (assets/search-index.js,
+// lunr); results name the chapter and the section. Without the index (no
+// lunr where the book was built) the box stays hidden.
+document.addEventListener("DOMContentLoaded", function () {
+  var form = document.querySelector("form.search");
+  if (!form || !window.LB_SEARCH || !window.lunr) return;
+  var idx = lunr.Index.load(window.LB_SEARCH.index);
+  var docs = window.LB_SEARCH.docs;
+  var input = form.querySelector("input");
+  var list = form.querySelector(".search-results");
+  form.hidden = false;
+  function show(q) {
+    list.textContent = "";
+    var words = lunr.tokenizer(q);
+    if (!words.length) return;
+    var hits = idx.query(function (query) {
+      words.forEach(function (w) {
+        query.term(w, { usePipeline: true, boost: 10 });
+        query.term(w, { usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING });
+      });
+    }).slice(0, 12);
+    if (!hits.length) {
+      var none = document.createElement("li");
+      none.className = "search-none";
+      none.textContent = "No match for \u201c" + q + "\u201d";
+      list.appendChild(none);
+    }
+    hits.forEach(function (h) {
+      var d = docs[h.ref], li = document.createElement("li"), a = document.createElement("a");
+      a.href = h.ref;
+      var c = document.createElement("span");
+      c.className = "search-chapter";
+      c.textContent = d.c;
+      a.appendChild(c);
+      if (d.s) {
+        var s = document.createElement("span");
+        s.className = "search-section";
+        s.textContent = d.s;
+        a.appendChild(s);
+      }
+      var t = document.createElement("span");
+      t.className = "search-text";
+      t.textContent = d.t;
+      a.appendChild(t);
+      li.appendChild(a);
+      list.appendChild(li);
+    });
+  }
+  input.addEventListener("input", function () { show(input.value); });
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var first = list.querySelector("a");
+    if (first) location.href = first.href;
+  });
+  var m = /[?&]q=([^&]*)/.exec(location.search);
+  if (m) {
+    input.value = decodeURIComponent(m[1].replace(/\+/g, " "));
+    show(input.value);
+  }
+});

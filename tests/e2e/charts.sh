@@ -8,7 +8,7 @@ check "chart chapter builds" rc_is 0
 P=$BOOK/out/chart.html
 check "page holds an inline svg" has "<svg" "$P"
 check "svg carries the caption as its accessible title" has "<title>Squares of the first ten numbers</title>" "$P"
-check "figure caption shown" has "<figcaption>Squares of the first ten numbers</figcaption>" "$P"
+check "figure caption shown, numbered (xref.h)" has "<figcaption><span class=\"fig-label\">Figure 1.1:</span> Squares of the first ten numbers</figcaption>" "$P"
 check "the plotted series is in the svg" has ">squares<" "$P"
 check "the script is in a collapsed details" has '<details class="script">' "$P"
 check "no XML prolog inside the page" lacks "<?xml" "$P"

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "chapter.h"
+#include "gfm.h"
 #include "published.h"
 #include "values.h"
 
@@ -217,7 +218,7 @@ static void splice_replaces_spans(void **state)
     load(&ch, CHAPTER);
     set_value(lb_chapter_find(&ch, "dot100"), "naive_us", "12.3");
     lb_values_splice(ch.doc, &ch);
-    char *html = cmark_render_html(ch.doc, CMARK_OPT_UNSAFE);
+    char *html = lb_md_render(ch.doc);
     assert_non_null(strstr(html, "It took <span class=\"lb-value\" title=\"measured by chunk "
                                  "dot100\">12.3</span> us, and <code>code</code> is code;"));
     assert_non_null(strstr(html, "quoted: <span class=\"lb-value lb-na\""));
