@@ -909,7 +909,7 @@ static int has_page(const build *b, size_t i)
 /* The pages of chapters no longer in the book are removed. */
 static void prune_pages(const build *b)
 {
-    const char **keep = lb_xcalloc(b->n + 2, sizeof *keep);
+    const char **keep = lb_xcalloc(b->n + 6, sizeof *keep);
     size_t n = 0;
     for (size_t i = 0; i < b->n; i++)
         if (!b->chapters[i].is_index)
@@ -920,6 +920,10 @@ static void prune_pages(const build *b)
                                                      : "answer-book.html";
     char *stem = lb_xstrndup(single, strcspn(single, "."));
     keep[n++] = stem;
+    /* Records of what is not a chapter's page (see page_remember). */
+    keep[n++] = "single-file";
+    keep[n++] = "search";
+    keep[n++] = "pdf";
     lb_prune_pages(b->o->out_dir, b->cache_dir, keep, n, b->o->quiet);
     free(stem);
     free(keep);
