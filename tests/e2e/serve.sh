@@ -126,6 +126,28 @@ check "... and a build that passed" last_summary_has ' 0 failed'
 check "... after at most two builds" test "$(($(builds) - n))" -le 2
 kill "$EPID" 2>/dev/null
 
+# A real browser: headless Chromium opens the page, and after an edit loads
+# it again by itself (serve -v logs each request).
+CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
+loads() { grep -c '^litbook: GET /01-greet.html$' "$LOG"; }
+if [ -n "$CHROMIUM" ]; then
+    setsid timeout 60 "$CHROMIUM" --headless --no-sandbox --disable-gpu --no-first-run \
+        --user-data-dir="$BOOK/chromium" "$URL/01-greet.html" >"$BOOK/chromium.log" 2>&1 &
+    CPID=$!
+    l=$(loads)
+    wait_for '[ "$(loads)" -gt '"$l"' ] && grep -q "^litbook: GET /__litbook/events$" "$LOG"' 200
+    sleep 0.3 # the page's stream is open
+    l=$(loads)
+    sed -i 's/^A chapter for/A chapter, edited, for/' "$CH"
+    check "headless Chromium reloads the page by itself after an edit" \
+        wait_for '[ "$(loads)" -gt '"$l"' ]' 100
+    kill -- -"$CPID" 2>/dev/null # its process group: the browser and its helpers
+    wait "$CPID" 2>/dev/null
+else
+    TESTS_RUN=$((TESTS_RUN + 1))
+    echo "ok $TESTS_RUN - headless Chromium reloads the page # skip no chromium"
+fi
+
 # A file the build never read, edited: no rebuild.
 n=$(builds)
 echo note >"$BOOK/chapters/notes.txt"
