@@ -6,7 +6,7 @@
 #   make bench   speed and memory figures (see bench/)
 
 CC ?= cc
-PKGS := libcmark-gfm yaml-0.1 libxxhash
+PKGS := libcmark-gfm yaml-0.1 libxxhash libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -19,7 +19,8 @@ DEB_PACKAGES := build-essential pkg-config libcmark-gfm-dev libcmark-gfm-extensi
 	cmark-gfm libyaml-dev libxxhash-dev libcmocka-dev \
 	gnuplot-nox libopenblas-dev python3 python3-numpy tidy libxml2-utils \
 	source-highlight chromium clang libclang-rt-dev valgrind clang-format cppcheck \
-	python3-venv nodejs katex libjs-katex fonts-katex libjs-lunr node-lunr poppler-utils
+	python3-venv nodejs katex libjs-katex fonts-katex libjs-lunr node-lunr poppler-utils \
+	libmicrohttpd-dev
 
 LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
 HDRS := $(wildcard src/*.h) include/litbook.h

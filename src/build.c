@@ -587,6 +587,8 @@ static void run_chunk_job(void *arg)
             c->res.origins = lb_xstrdup(j->origins);
         if (c->res.status == LB_RES_OK && !cut_short)
             lb_cache_store(b->cache_dir, j->key, &c->res, &deps);
+        for (size_t k = 0; b->o->on_read && k < deps.n; k++)
+            lb_dep_memo_note(b->deps, deps.v[k]);
         if (cut_short)
             b->stop = 1;
         lb_strv_free(&deps);
@@ -1207,6 +1209,36 @@ static int count_jobs(const build *b, lb_progress_summary *s)
     return s->failed;
 }
 
+typedef struct {
+    const lb_build_opts *o;
+    const char *out_abs; /* the output folder's real path, or NULL */
+} read_report;
+
+/* A header under out/ (litbook.h) is litbook's own copy: the build writes
+ * it, so a watcher must not see it as an author's edit. */
+static void report_one(void *ctx, const char *path)
+{
+    const read_report *r = ctx;
+    char *abs = realpath(path, NULL);
+    const char *p = abs ? abs : path;
+    size_t n = r->out_abs ? strlen(r->out_abs) : 0;
+    if (!(n && strncmp(p, r->out_abs, n) == 0 && (p[n] == '/' || !p[n])))
+        r->o->on_read(r->o->on_read_ctx, path);
+    free(abs);
+}
+
+/* Tells o->on_read what this build read: its chapters and headers. */
+static void report_reads(build *b)
+{
+    if (!b->o->on_read)
+        return;
+    read_report r = {b->o, realpath(b->o->out_dir, NULL)};
+    for (size_t i = 0; i < b->n; i++)
+        report_one(&r, b->chapters[i].path);
+    lb_dep_memo_each(b->deps, report_one, &r);
+    free((char *)r.out_abs);
+}
+
 static int run_build(build *b, lb_diag *d, double t0)
 {
     lb_job *jobs = NULL;
@@ -1254,6 +1286,7 @@ static int run_build(build *b, lb_diag *d, double t0)
     lb_jail_thread_release(); /* this thread ran jobs too */
     free(hj);
     lb_progress_finish_line(&b->progress);
+    report_reads(b);
     for (size_t i = 0; i < b->njobs; i++)
         free(jobs[i].deps);
     free(jobs);

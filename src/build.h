@@ -24,6 +24,12 @@ typedef struct {
     char **chapters; /* named chapters, or NULL/0 for the whole book */
     size_t nchapters;
     volatile int *interrupted; /* set by a signal handler; may be NULL */
+    /* When set, called once per file the build read (chapters, headers
+     * the compilers reported, outside out_dir), after the programs ran,
+     * from the calling thread: what `litbook serve` watches. The path is
+     * only valid during the call. */
+    void (*on_read)(void *ctx, const char *path);
+    void *on_read_ctx;
 } lb_build_opts;
 
 enum { LB_EXIT_OK = 0, LB_EXIT_FAILED = 1, LB_EXIT_INPUT = 2, LB_EXIT_INTERRUPTED = 130 };

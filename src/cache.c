@@ -208,6 +208,22 @@ static dep_seen *seen(lb_dep_memo *m, const char *path)
     return d;
 }
 
+void lb_dep_memo_note(lb_dep_memo *m, const char *path)
+{
+    pthread_mutex_lock(&m->mu);
+    (void)seen(m, path);
+    pthread_mutex_unlock(&m->mu);
+}
+
+void lb_dep_memo_each(lb_dep_memo *m, void (*fn)(void *ctx, const char *path), void *ctx)
+{
+    pthread_mutex_lock(&m->mu);
+    for (size_t i = 0; i < MEMO_BUCKETS; i++)
+        for (dep_seen *d = m->bucket[i]; d; d = d->next)
+            fn(ctx, d->path);
+    pthread_mutex_unlock(&m->mu);
+}
+
 /* Whether a recorded dependency ("SIZE MTIME HASH PATH") still has the
  * content it had: same size and mtime, or else the same content hash. */
 static int dep_unchanged(const char *rec, lb_dep_memo *m)

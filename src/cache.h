@@ -39,6 +39,11 @@ int lb_cache_load(const char *dir, const char *key, lb_result *r);
 typedef struct lb_dep_memo lb_dep_memo;
 lb_dep_memo *lb_dep_memo_new(void);
 void lb_dep_memo_free(lb_dep_memo *m);
+/* Adds path to the memo (as if a lookup had read it): the headers a fresh
+ * compile reported, so that lb_dep_memo_each sees them too. */
+void lb_dep_memo_note(lb_dep_memo *m, const char *path);
+/* Calls fn for every path the memo holds, in no particular order. */
+void lb_dep_memo_each(lb_dep_memo *m, void (*fn)(void *ctx, const char *path), void *ctx);
 /* lb_cache_load with a build's memo (NULL: none). */
 int lb_cache_load_memo(const char *dir, const char *key, lb_result *r, lb_dep_memo *memo);
 /* Stores r under key with deps (paths). Returns 0 or -1 (not fatal: the

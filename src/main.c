@@ -7,12 +7,17 @@
 
 #include "build.h"
 #include "init.h"
+#include "serve.h"
 #include "tangle.h"
 #include "version.h"
 
 static const char usage[] =
     "usage: litbook build [options] [CHAPTER.md ...]   build the book, or only these chapters\n"
     "       litbook publish [options]                  build, then write the single-file book\n"
+    "       litbook serve [-p PORT] [--bind ADDR] [options]\n"
+    "                                                  build, serve out/ on "
+    "http://127.0.0.1:3000/,\n"
+    "                                                  rebuild and reload the pages on every save\n"
     "       litbook clean [-o DIR]                     remove the output and the cache\n"
     "       litbook init [DIR]                         start a new book in DIR (default: .)\n"
     "       litbook tangle CHAPTER.md#NAME [-o FILE] [--no-line]\n"
@@ -29,9 +34,12 @@ static const char usage[] =
     "  -q, --quiet        print only errors\n"
     "  -v, --verbose      print every step, cached ones too\n"
     "      --pdf          publish: also print the single-file book to PDF\n"
+    "  -p, --port PORT    serve: the port to listen on (default: 3000; 0: any free one)\n"
+    "      --bind ADDR    serve: the address to listen on (default: 127.0.0.1)\n"
     "\n"
     "environment: CC, CFLAGS, PYTHON, NO_COLOR\n"
-    "exit status: 0 all chunks ran as expected, 1 some chunk failed, 2 usage or input error\n";
+    "exit status: 0 all chunks ran as expected, 1 some chunk failed, 2 usage or input error;\n"
+    "             serve: 0 when stopped by Ctrl-C, 2 when it cannot start\n";
 
 static volatile int interrupted;
 
@@ -46,19 +54,38 @@ static int usage_error(const char *msg)
     return 2;
 }
 
-static int parse(int argc, char **argv, lb_build_opts *o, const char *cmd)
+static int parse(int argc, char **argv, lb_build_opts *o, lb_serve_opts *so, const char *cmd)
 {
+    int serve = strcmp(cmd, "serve") == 0;
     static const struct option longs[] = {
-        {"out", required_argument, 0, 'o'}, {"jobs", required_argument, 0, 'j'},
-        {"force", no_argument, 0, 'B'},     {"keep-going", no_argument, 0, 'k'},
-        {"update", no_argument, 0, 'U'},    {"record", no_argument, 0, 'R'},
-        {"quiet", no_argument, 0, 'q'},     {"verbose", no_argument, 0, 'v'},
-        {"pdf", no_argument, 0, 'P'},       {0, 0, 0, 0},
+        {"out", required_argument, 0, 'o'},  {"jobs", required_argument, 0, 'j'},
+        {"force", no_argument, 0, 'B'},      {"keep-going", no_argument, 0, 'k'},
+        {"update", no_argument, 0, 'U'},     {"record", no_argument, 0, 'R'},
+        {"quiet", no_argument, 0, 'q'},      {"verbose", no_argument, 0, 'v'},
+        {"pdf", no_argument, 0, 'P'},        {"port", required_argument, 0, 'p'},
+        {"bind", required_argument, 0, 'A'}, {0, 0, 0, 0},
     };
     int ch;
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, "+o:j:Bkqv", longs, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "+o:j:Bkqvp:", longs, NULL)) != -1) {
+        if ((ch == 'p' || ch == 'A') && !serve)
+            return usage_error("only 'serve' takes -p/--port and --bind");
+        /* serve builds and watches the chapters: a build that rewrote
+         * them would trigger itself */
+        if ((ch == 'U' || ch == 'R') && serve)
+            return usage_error("serve does not take --update or --record");
         switch (ch) {
+        case 'p': {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (!*optarg || *end || n < 0 || n > 65535)
+                return usage_error("-p wants a port number from 0 to 65535");
+            so->port = (int)n;
+            break;
+        }
+        case 'A':
+            so->bind = optarg;
+            break;
         case 'o':
             o->out_dir = optarg;
             break;
@@ -152,7 +179,8 @@ int main(int argc, char **argv)
         const char *py = getenv("PYTHON");
         return lb_init(argc == 3 ? argv[2] : ".", py && *py ? py : "python3");
     }
-    if (strcmp(cmd, "build") != 0 && strcmp(cmd, "publish") != 0 && strcmp(cmd, "clean") != 0) {
+    if (strcmp(cmd, "build") != 0 && strcmp(cmd, "publish") != 0 && strcmp(cmd, "clean") != 0 &&
+        strcmp(cmd, "serve") != 0) {
         char m[256];
         snprintf(m, sizeof m, "unknown command '%s'", cmd);
         return usage_error(m);
@@ -160,7 +188,8 @@ int main(int argc, char **argv)
     lb_build_opts o = {0};
     o.out_dir = "out";
     o.book_dir = "chapters";
-    if (parse(argc - 1, argv + 1, &o, cmd) != 0)
+    lb_serve_opts so = {"127.0.0.1", 3000};
+    if (parse(argc - 1, argv + 1, &o, &so, cmd) != 0)
         return 2;
     if (strcmp(cmd, "clean") == 0)
         return lb_clean(o.out_dir);
@@ -172,5 +201,7 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
     o.interrupted = &interrupted;
+    if (strcmp(cmd, "serve") == 0)
+        return lb_serve(&o, &so);
     return lb_build(&o);
 }
