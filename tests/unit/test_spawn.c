@@ -30,6 +30,10 @@ static int run_sh(const char *script, lb_spawn_req *req, lb_spawn_result *res)
     return rc;
 }
 
+/* A shell loop that spins for about 5 s and then exits 0 (date(1) is run
+ * on each turn: bounded by the clock, not by the machine's speed). */
+#define SPIN_5S "end=$(($(date +%s) + 5)); while [ \"$(date +%s)\" -lt $end ]; do :; done"
+
 static void describe_is(const lb_spawn_result *res, double timeout_s, const char *want)
 {
     lb_buf b = LB_BUF_INIT;
@@ -164,7 +168,9 @@ static void test_timeout(void **state)
     (void)state;
     lb_spawn_req req = {.timeout_s = 0.3};
     lb_spawn_result res;
-    assert_int_equal(run_sh("while :; do :; done", &req, &res), 0);
+    /* Spins, but ends by itself after 5 s: a spawn that ignored its
+     * deadline fails this test instead of hanging it. */
+    assert_int_equal(run_sh(SPIN_5S, &req, &res), 0);
     assert_true(res.timed_out);
     assert_true(res.signaled);
     assert_int_equal(res.signo, SIGTERM);
@@ -180,7 +186,7 @@ static void test_sigterm_ignored_gets_sigkill(void **state)
     (void)state;
     lb_spawn_req req = {.timeout_s = 0.2, .grace_s = 0.2};
     lb_spawn_result res;
-    assert_int_equal(run_sh("trap '' TERM; while :; do :; done", &req, &res), 0);
+    assert_int_equal(run_sh("trap '' TERM; " SPIN_5S, &req, &res), 0);
     assert_true(res.timed_out);
     assert_true(res.signaled);
     assert_int_equal(res.signo, SIGKILL);
@@ -421,6 +427,7 @@ static void test_concurrent_threads(void **state)
 
 int main(void)
 {
+    alarm(120); /* whatever hangs, this program ends (SIGALRM) and fails */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stdout_stderr_separate),
         cmocka_unit_test(test_empty_output_not_null),
