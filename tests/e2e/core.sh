@@ -92,12 +92,17 @@ check "diff shows the expected line" has "-line three" "$BOOK/err.log"
 check "diff shows the actual line" has "+line 3" "$BOOK/err.log"
 check "diff has a hunk header" has "@@ -1,5 +1,5 @@" "$BOOK/err.log"
 check "update hint given" has "litbook build --update chapters/mismatch.md" "$BOOK/err.log"
+cp "$FIX/good.md" "$BOOK/chapters/"
+touch -d '2001-01-01' "$BOOK/chapters/good.md"
 lb build --update
 check "--update exits 0" rc_is 0
+check "--update says how many blocks it rewrote" has "chapters/mismatch.md: updated 1 expected output block" "$BOOK/err.log"
+check "--update names no chapter it did not change" lacks "good.md: updated" "$BOOK/err.log"
+check "--update leaves a chapter with nothing to update alone" test "$(stat -c %Y "$BOOK/chapters/good.md")" -lt 1000000000
 check "--update rewrote the block" has "line 3" "$BOOK/chapters/mismatch.md"
 check "--update removed the wrong line" lacks "line three" "$BOOK/chapters/mismatch.md"
 lb build
-check "after --update the build passes from the cache" has "1 cached, 0 ran, 0 failed" "$BOOK/err.log"
+check "after --update the build passes from the cache" has "5 cached, 0 ran, 0 failed" "$BOOK/err.log"
 
 # --update inside block quotes: the new lines keep their "> " prefix.
 mkbook quoted-mismatch.md
@@ -105,6 +110,7 @@ Q=$BOOK/chapters/quoted-mismatch.md
 sed 's/^> old one$/> new one/; s/^> > deep old$/> > deep new/' "$Q" >"$BOOK/want.md"
 lb build --update
 check "--update in a block quote: exit 0" rc_is 0
+check "--update in a block quote: two blocks rewritten" has "chapters/quoted-mismatch.md: updated 2 expected output blocks" "$BOOK/err.log"
 check "--update in a block quote: the chapter is exactly the old one with the new lines" cmp -s "$Q" "$BOOK/want.md"
 lb build
 check "--update in a block quote: the next build passes from the cache" has "2 cached, 0 ran, 0 failed" "$BOOK/err.log"
