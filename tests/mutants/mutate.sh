@@ -3,26 +3,26 @@
 # make mutate-deps installs it from tools/requirements-dev.txt).
 #
 # In a scratch copy of the tree (never src/ itself), for each module:
-# `mutate` writes every mutant its C rules make; `analyze_mutants` takes a
-# seeded random sample of them, drops those that do not build, and runs the
-# module's suites against each of the others: a mutant is killed when a
-# check fails (or the suites run past their time limit). Each module's run
-# is bounded by MUTATE_SECONDS. At the end: the score per module and every
-# surviving mutant as a diff, to be killed by a new test or listed as
+# `mutate` writes every mutant its C rules make; of a seeded random sample
+# of them, `analyze_mutants` builds each (skipping those that do not build)
+# and runs the module's suites against it: a mutant is killed when a check
+# fails (or the suites run past their time limit). No mutant is started
+# after MUTATE_SECONDS of a module. At the end: the score per module and
+# every surviving mutant as a diff, to be killed by a new test or listed as
 # equivalent in docs/testing.md.
 #
 #   MUTANTS=N (per module, default 10)  SEED=N (default 20)
-#   MUTATE_SECONDS=N (per module, default 420)  MODULES="match cache ..."
+#   MUTATE_SECONDS=N (per module, default 300)  MODULES="match cache ..."
 #   UM_BIN=DIR (where mutate and analyze_mutants are; default .venv/bin)
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 UM_BIN=${UM_BIN:-$ROOT/.venv/bin}
 MUTANTS=${MUTANTS:-10}
 SEED=${SEED:-20}
-MUTATE_SECONDS=${MUTATE_SECONDS:-420}
+MUTATE_SECONDS=${MUTATE_SECONDS:-300}
 MODULES=${MODULES:-match cache spawn jail assemble render update}
 JOBS=${JOBS:-2}
-export SUITE_TIMEOUT=${SUITE_TIMEOUT:-120}
+export SUITE_TIMEOUT=${SUITE_TIMEOUT:-60}
 for t in mutate analyze_mutants; do
     if [ ! -x "$UM_BIN/$t" ]; then
         echo "mutate.sh: no $UM_BIN/$t: run make mutate-deps" >&2
@@ -90,21 +90,49 @@ for m in $MODULES; do
     mkdir -p "mutants/$m"
     "$UM_BIN/mutate" "$src" c --mutantDir "mutants/$m" --noCheck >"mutants/$m.gen.log" 2>&1
     total=$(ls "mutants/$m" | wc -l)
-    # analyze_mutants stops after NUM analysed, one before recording the
-    # last: NUM+1 for NUM results. Non-building mutants are skipped.
-    built="make -j$JOBS tool unit $FUZZ"
-    timeout -k 5 "$MUTATE_SECONDS" "$UM_BIN/analyze_mutants" "$src" "./run-suites $suites" \
-        --mutantDir "mutants/$m" --numMutants $((MUTANTS + 1)) --seed "$SEED" \
-        --timeout $((SUITE_TIMEOUT * 2)) --compileCommand "$built" --prefix "$m" \
-        >"mutants/$m.analyze.log" 2>&1
-    [ $? -eq 124 ] && echo "   stopped at the time limit of $MUTATE_SECONDS s"
+    # What the suites need built: the tool, their unit tests, the replays.
+    built="make -j$JOBS build/litbook"
+    for t in $suites; do
+        case "$t" in
+        unit/*) built+=" build/tests/${t#unit/}" ;;
+        e2e/hostile) built+=" $FUZZ" ;;
+        esac
+    done
+    # A seeded sample, one mutant per analyze_mutants call (it builds the
+    # mutant with the compile command and skips it if that fails, else runs
+    # the suites): the time limit is checked between mutants, never in one.
+    : >"$m.killed.txt"
+    : >"$m.notkilled.txt"
+    : >"$m.invalid.txt"
+    t0=$SECONDS
+    for f in $(ls "mutants/$m" | shuf --random-source=<(yes "$SEED")); do
+        n=$(($(grep -c . "$m.killed.txt") + $(grep -c . "$m.notkilled.txt")))
+        [ "$n" -ge "$MUTANTS" ] && break
+        if [ $((SECONDS - t0)) -ge "$MUTATE_SECONDS" ]; then
+            echo "   stopped at the time limit of $MUTATE_SECONDS s"
+            break
+        fi
+        echo "$f" >one.txt
+        "$UM_BIN/analyze_mutants" "$src" "./run-suites $suites" --mutantDir "mutants/$m" \
+            --fromFile one.txt --numMutants 2 --noShuffle --timeout $((SUITE_TIMEOUT * 3)) \
+            --compileCommand "$built" --prefix one >"mutants/$m.$f.log" 2>&1
+        if grep -q "NOT KILLED" "mutants/$m.$f.log"; then
+            echo "$f" >>"$m.notkilled.txt"
+        elif grep -q "KILLED IN" "mutants/$m.$f.log"; then
+            echo "$f" >>"$m.killed.txt"
+        else
+            echo "$f" >>"$m.invalid.txt" # did not build (or -Werror refused it)
+        fi
+    done
     cp "$ROOT/$src" "$src" && touch "$src" # whatever analyze_mutants left
+    make -j"$JOBS" tool unit $FUZZ >build.log 2>&1 # the unmutated build again
     k=$(grep -c . "$m.killed.txt" 2>/dev/null)
     s=$(grep -c . "$m.notkilled.txt" 2>/dev/null)
     k=${k:-0} s=${s:-0}
     n=$((k + s))
     score=$([ "$n" -gt 0 ] && echo "scale=1; 100 * $k / $n" | bc || echo -)
-    summary+=("$(printf '%-12s %3d of %3d sampled mutants killed (%s%%), of %d generated' "$m" "$k" "$n" "$score" "$total")")
+    inv=$(grep -c . "$m.invalid.txt")
+    summary+=("$(printf '%-9s %3d of %3d sampled mutants killed (%s%%); %d did not build; %d generated' "$m" "$k" "$n" "$score" "$inv" "$total")")
     while read -r f; do
         [ -n "$f" ] || continue
         echo "   survived: $f"
