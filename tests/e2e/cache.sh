@@ -55,6 +55,8 @@ echo "Prose edited." >>"$BOOK/chapters/01-deps.md"
 lb build
 check "a prose edit reruns nothing" ran_is 0
 check "... and the page shows it" has "Prose edited." "$BOOK/out/01-deps.html"
+check "... with the chart drawn from the cache" has_re '<figure class="chart"><svg' "$BOOK/out/01-deps.html"
+check "... and its series in it" has ">3n<" "$BOOK/out/01-deps.html"
 
 CFLAGS=-O1 lb build
 check "CFLAGS change reruns every C chunk, not the chart" ran_is 3

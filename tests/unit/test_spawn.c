@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -123,6 +124,31 @@ static void test_stdin_unread(void **state)
     assert_true(res.exited);
     assert_int_equal(res.exit_code, 0);
     assert_string_equal(res.out.ptr, "done\n");
+    lb_spawn_result_free(&res);
+    free(data);
+}
+
+/* The child closes stdin and lives on for a second: once a write got EPIPE
+ * the pipe is given up, not retried in a busy loop for that second. */
+static void test_stdin_epipe_not_retried(void **state)
+{
+    (void)state;
+    size_t n = (size_t)1 << 20;
+    char *data = pattern(n);
+    lb_spawn_req req = {.stdin_data = data, .stdin_len = n, .timeout_s = 5};
+    lb_spawn_result res;
+    struct rusage before, after;
+    getrusage(RUSAGE_SELF, &before);
+    assert_int_equal(run_sh("exec 0<&-; sleep 1; echo done", &req, &res), 0);
+    getrusage(RUSAGE_SELF, &after);
+    double cpu = (double)(after.ru_utime.tv_sec - before.ru_utime.tv_sec) +
+                 (double)(after.ru_stime.tv_sec - before.ru_stime.tv_sec) +
+                 (double)(after.ru_utime.tv_usec - before.ru_utime.tv_usec) / 1e6 +
+                 (double)(after.ru_stime.tv_usec - before.ru_stime.tv_usec) / 1e6;
+    assert_true(res.exited);
+    assert_string_equal(res.out.ptr, "done\n");
+    assert_true(res.wall_s >= 1.0);
+    assert_true(cpu < 0.3); /* a retry loop would burn about the whole second */
     lb_spawn_result_free(&res);
     free(data);
 }
@@ -433,6 +459,7 @@ int main(void)
         cmocka_unit_test(test_empty_output_not_null),
         cmocka_unit_test(test_stdin_roundtrip_large),
         cmocka_unit_test(test_stdin_unread),
+        cmocka_unit_test(test_stdin_epipe_not_retried),
         cmocka_unit_test(test_stdin_default_is_dev_null),
         cmocka_unit_test(test_exit_code),
         cmocka_unit_test(test_segv),
