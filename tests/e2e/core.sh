@@ -18,7 +18,8 @@ check "stdin fed with escapes" in_output $'read: alpha\nread: beta\n' "$P" "outp
 check "noweb reference expanded and run" in_output $'1 4 9\n' "$P"
 check "program output is escaped, in the output element" in_output "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" "$P" "output stdout"
 check "no raw script from output" lacks "<script>alert" "$P"
-check "stderr shown apart" has 'class="output stderr"' "$P"
+check "stderr shown apart, for the one chunk that wrote to it" test "$(count_of 'class="output stderr"' "$P")" -eq 1
+check "headings get slug anchors" has '<h2 id="arguments-and-input">' "$P"
 check "index page lists the chapter" has 'href="good.html"' "$BOOK/out/index.html"
 check "stylesheet written" test -s "$BOOK/out/assets/litbook.css"
 lb build
