@@ -4,6 +4,8 @@
 #   make         build litbook, then the answer book into out/
 #   make check   unit tests, end-to-end tests, and both again under ASan+UBSan
 #   make bench   speed and memory figures (see bench/)
+#   make plant   plant the bugs of issue 20 one by one; each must be caught
+#   make mutate  mutation testing of the core modules (make mutate-deps first)
 
 CC ?= cc
 PKGS := libcmark-gfm yaml-0.1 libxxhash libmicrohttpd
@@ -42,7 +44,7 @@ ASAN_UNITS := $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%)
 LITBOOK := build/litbook
 
 .PHONY: all tool book deps check unit e2e clean bench format lint publish fuzz fuzz-replay \
-	install uninstall
+	install uninstall plant mutate mutate-deps
 .DELETE_ON_ERROR:
 
 all: book
@@ -189,6 +191,27 @@ fuzz: $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
 			-max_len=65536 -print_final_stats=1 -artifact_prefix=build-fuzz/$$t- \
 			build-fuzz/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
 	done
+
+# Do the tests catch bugs? tests/mutants/plant.sh plants each bug of issue
+# 20 in a scratch copy and fails unless every one is caught;
+# tests/mutants/mutate.sh runs universalmutator on the core modules (a
+# sampled, time-bounded run: MUTANTS, SEED, MUTATE_SECONDS) and prints the
+# score per module and the survivors (docs/testing.md). Neither is part of
+# make check: each takes many minutes. universalmutator comes pinned by
+# hash from tools/requirements-dev.txt, into the project's .venv (or
+# DEV_VENV=DIR).
+DEV_VENV ?= $(VENV)
+plant:
+	tests/mutants/plant.sh
+
+mutate-deps:
+	test -x $(DEV_VENV)/bin/python || /usr/bin/python3 -m venv $(DEV_VENV)
+	$(DEV_VENV)/bin/pip install --quiet --no-input --disable-pip-version-check \
+		--require-hashes --only-binary=:all: --no-deps -r tools/requirements-dev.txt
+
+mutate:
+	UM_BIN=$(DEV_VENV)/bin tests/mutants/mutate.sh
+	tests/mutants/plant.sh
 
 format:
 	clang-format -i src/*.c src/*.h tests/unit/*.c include/litbook.h

@@ -34,6 +34,13 @@ sed -i 's/{#plain /{#plain timeout=9 /' "$BOOK/chapters/01-deps.md"
 lb build
 check "changed options rerun exactly their chunk" only_ran plain
 
+# The limits are part of the key: changing any one reruns its chunk.
+for lim in cpu=299 memory=3G filesize=512M procs=255 maxout=512K; do
+    sed -i "s/{#plain /{#plain $lim /" "$BOOK/chapters/01-deps.md"
+    lb build
+    check "a changed limit ($lim) reruns exactly its chunk" only_ran plain
+done
+
 sed -i 's/i \* 3/i * 4/' "$BOOK/chapters/01-deps.md"
 lb build
 check "changed source reruns the program and the chart that reads its data" ran_is 2
@@ -48,6 +55,8 @@ echo "Prose edited." >>"$BOOK/chapters/01-deps.md"
 lb build
 check "a prose edit reruns nothing" ran_is 0
 check "... and the page shows it" has "Prose edited." "$BOOK/out/01-deps.html"
+check "... with the chart drawn from the cache" has_re '<figure class="chart"><svg' "$BOOK/out/01-deps.html"
+check "... and its series in it" has ">3n<" "$BOOK/out/01-deps.html"
 
 CFLAGS=-O1 lb build
 check "CFLAGS change reruns every C chunk, not the chart" ran_is 3
@@ -93,19 +102,34 @@ check "after kill -9 at random points a rebuild succeeds" rc_is 0
 check "... with the same pages as a clean build (times aside)" same_pages
 check "... and no temporary files left in out/" test -z "$(find "$BOOK/out" -name '*.tmp' -not -path '*/.cache/tmp/*')"
 
-# SIGINT stops the children, exits 130, keeps the pages.
+# SIGINT stops the children, exits 130, keeps the pages. The signal is
+# sent once the slow chunk is seen running (it names itself lbslow).
 cat >"$BOOK/chapters/zz-slow.md" <<'EOS'
 # Slow
 
 ```c {#slow timeout=30}
+#include <sys/prctl.h>
 #include <unistd.h>
-int main(void) { sleep(20); return 0; }
+int main(void) { prctl(PR_SET_NAME, "lbslow"); sleep(20); return 0; }
 ```
 EOS
+slow_running() { # a process of this book named lbslow
+    local p
+    for p in /proc/[0-9]*; do
+        [ "$(cat "$p/comm" 2>/dev/null)" = lbslow ] &&
+            case "$(readlink "$p/exe" 2>/dev/null)" in "$BOOK"/*) return 0 ;; esac
+    done
+    return 1
+}
 before=$(md5sum <"$BOOK/out/good.html")
 (cd "$BOOK" && exec "$LITBOOK" build -B >/dev/null 2>"$BOOK/int.log") &
 pid=$!
-sleep 1
+started=no
+for _ in $(seq 150); do # up to 15 s
+    slow_running && { started=yes; break; }
+    sleep 0.1
+done
+check "the slow chunk was running before SIGINT" test "$started" = yes
 kill -INT "$pid"
 wait "$pid"
 rc=$?

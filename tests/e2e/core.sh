@@ -8,14 +8,18 @@ lb build
 check "good chapter builds with exit 0" rc_is 0
 P=$BOOK/out/good.html
 check "page written" test -f "$P"
-check "verified output is on the page" has "hello, world" "$P"
+# Output checks look inside the output's own element: the source listing
+# holds "hello, world" and the escaped script text too.
+check "verified output is on the page, in its verified element" in_output $'hello, world\npid 42\n' "$P"
+check "two verified outputs on the page" test "$(outputs "$P" | grep -c '^--$')" -eq 2
 check "verified badge shown" has "output verified" "$P"
-check "arguments split like a shell" has "arg 2: two words" "$P"
-check "stdin fed with escapes" has "read: beta" "$P"
-check "noweb reference expanded and run" has "1 4 9" "$P"
-check "program output is escaped" has "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" "$P"
+check "arguments split like a shell" in_output $'arg 1: one\narg 2: two words\narg 3: three\n' "$P" "output stdout"
+check "stdin fed with escapes" in_output $'read: alpha\nread: beta\n' "$P" "output stdout"
+check "noweb reference expanded and run" in_output $'1 4 9\n' "$P"
+check "program output is escaped, in the output element" in_output "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" "$P" "output stdout"
 check "no raw script from output" lacks "<script>alert" "$P"
-check "stderr shown apart" has 'class="output stderr"' "$P"
+check "stderr shown apart, for the one chunk that wrote to it" test "$(count_of 'class="output stderr"' "$P")" -eq 1
+check "headings get slug anchors" has '<h2 id="arguments-and-input">' "$P"
 check "index page lists the chapter" has 'href="good.html"' "$BOOK/out/index.html"
 check "stylesheet written" test -s "$BOOK/out/assets/litbook.css"
 lb build
@@ -26,6 +30,13 @@ lb build -o elsewhere
 check "-o writes elsewhere" test -f "$BOOK/elsewhere/good.html"
 lb clean -o elsewhere
 check "clean removes the output" test ! -e "$BOOK/elsewhere"
+
+# Noweb: the expansion carries #line directives, so __LINE__ after each
+# expansion (and inside it) is the chapter's line.
+mkbook noweb.md
+lb build
+check "noweb with #line: exit 0" rc_is 0
+check "noweb: __LINE__ inside and after expansions are the chapter's lines" in_output $'body at line 11\nafter at chapters/noweb.md:23\n' "$BOOK/out/noweb.html"
 
 # A compile error is reported by the compiler at the chapter's line.
 mkbook compile-error.md
@@ -45,6 +56,18 @@ lb build -k
 check "-k still exits 1" rc_is 1
 check "-k writes the page with an error box" has 'class="error-box"' "$BOOK/out/segfault.html"
 check "error box names the signal" has "Segmentation fault" "$BOOK/out/segfault.html"
+
+# -k goes on after each failure: three failing chunks, then a good one.
+mkbook several-failures.md
+lb build -k -j1
+P=$BOOK/out/several-failures.html
+check "-k, three failures: exit 1" rc_is 1
+check "-k, three failures: all four chunks ran, three failed" has "1 chapter, 4 chunks: 0 cached, 1 ran, 3 failed" "$BOOK/err.log"
+check "-k: the crash reported" has "chunk 'crash' failed: killed by signal 11" "$BOOK/err.log"
+check "-k: the wrong exit status reported" has "chunk 'wrong-exit' failed" "$BOOK/err.log"
+check "-k: the mismatch reported" has "chunk 'wrong-output' failed" "$BOOK/err.log"
+check "-k: three error boxes on the page" test "$(count_of 'class="error-box"' "$P")" -eq 3
+check "-k: the chunk after the failures ran and was verified" in_output $'the good one ran\n' "$P"
 
 # An infinite loop (with a forked helper) is killed after its timeout.
 mkbook timeout.md
@@ -70,12 +93,29 @@ check "diff shows the expected line" has "-line three" "$BOOK/err.log"
 check "diff shows the actual line" has "+line 3" "$BOOK/err.log"
 check "diff has a hunk header" has "@@ -1,5 +1,5 @@" "$BOOK/err.log"
 check "update hint given" has "litbook build --update chapters/mismatch.md" "$BOOK/err.log"
+cp "$FIX/good.md" "$BOOK/chapters/"
+touch -d '2001-01-01' "$BOOK/chapters/good.md"
 lb build --update
 check "--update exits 0" rc_is 0
+check "--update says how many blocks it rewrote" has "chapters/mismatch.md: updated 1 expected output block" "$BOOK/err.log"
+check "--update names no chapter it did not change" lacks "good.md: updated" "$BOOK/err.log"
+check "--update leaves a chapter with nothing to update alone" test "$(stat -c %Y "$BOOK/chapters/good.md")" -lt 1000000000
 check "--update rewrote the block" has "line 3" "$BOOK/chapters/mismatch.md"
 check "--update removed the wrong line" lacks "line three" "$BOOK/chapters/mismatch.md"
 lb build
-check "after --update the build passes from the cache" has "1 cached, 0 ran, 0 failed" "$BOOK/err.log"
+check "after --update the build passes from the cache" has "5 cached, 0 ran, 0 failed" "$BOOK/err.log"
+
+# --update inside block quotes: the new lines keep their "> " prefix.
+mkbook quoted-mismatch.md
+Q=$BOOK/chapters/quoted-mismatch.md
+sed 's/^> old one$/> new one/; s/^> > deep old$/> > deep new/' "$Q" >"$BOOK/want.md"
+lb build --update
+check "--update in a block quote: exit 0" rc_is 0
+check "--update in a block quote: two blocks rewritten" has "chapters/quoted-mismatch.md: updated 2 expected output blocks" "$BOOK/err.log"
+check "--update in a block quote: the chapter is exactly the old one with the new lines" cmp -s "$Q" "$BOOK/want.md"
+lb build
+check "--update in a block quote: the next build passes from the cache" has "2 cached, 0 ran, 0 failed" "$BOOK/err.log"
+check "--update in a block quote: the output shown as verified" in_output $'new one\ntwo\n' "$BOOK/out/quoted-mismatch.html"
 
 # A bad attribute: exit 2, GCC-form message with a suggestion, nothing lost.
 mkbook good.md

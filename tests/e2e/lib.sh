@@ -53,7 +53,29 @@ lb() {
 
 has() { grep -qF -- "$1" "$2"; }
 has_re() { grep -qE -- "$1" "$2"; }
-lacks() { ! grep -qF -- "$1" "$2"; }
+# lacks and lacks_re fail on a missing file: "the page has no X" must not
+# pass because there is no page.
+lacks() { [ -f "$2" ] && ! grep -qF -- "$1" "$2"; }
+lacks_re() { [ -f "$2" ] && ! grep -qE -- "$1" "$2"; }
+
+# outputs PAGE [CLASS]: the text of every output element of PAGE whose
+# class is exactly CLASS (default: a verified stdout), as the HTML has it
+# (escaped), each followed by a line "--". Only a run that produced the
+# output puts text there: the source listing and the expected block are
+# elsewhere (the expected block is not shown at all once verified).
+outputs() {
+    [ -f "$1" ] || return 1
+    CLS=${2:-output stdout verified} perl -0777 -ne '
+        print "$1--\n" while /<div class="\Q$ENV{CLS}\E"><div class="stream-label">[^<]*<\/div><pre>(.*?)<\/pre>/sg' "$1"
+}
+# in_output TEXT PAGE [CLASS]: TEXT (escaped as in HTML; it may span lines)
+# inside one such element of PAGE.
+in_output() {
+    outputs "$2" "${3:-}" | TEXT=$1 perl -0777 -ne '
+        for my $o (split /^--\n/m) { exit 0 if index($o, $ENV{TEXT}) >= 0 } exit 1'
+}
+# count_of TEXT FILE: how many times TEXT occurs in FILE.
+count_of() { grep -oF -- "$1" "$2" | wc -l; }
 rc_is() { [ "$RC" -eq "$1" ]; }
 faster_than() { [ "$(echo "$SECS < $1" | bc)" -eq 1 ]; }
 

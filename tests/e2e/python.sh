@@ -33,7 +33,8 @@ check "python chapter builds with exit 0" rc_is 0
 check "python output verified" has "output verified" "$P"
 check "python args split like a shell" has "args: ['one', 'two words']" "$P"
 check "python stdin fed" has "stdin: ['alpha', 'beta']" "$P"
-check "python output escaped" has "&lt;script&gt;" "$P"
+check "python output in its verified element" in_output $'hello from python 3\nargs: [\'one\', \'two words\']\n' "$P"
+check "python output escaped, in its verified element" in_output $'&lt;script&gt;\n' "$P"
 check "python caption names the interpreter and its version" has_re "py prog.py[^<]*# Python 3\.[0-9]+" "$P"
 check "traceback points at the chapter's file and line" has 'File &quot;chapters/run.md&quot;, line 25' "$P"
 n=$(starts)
@@ -111,9 +112,21 @@ PYTHON=$PY lb build
 check "twin that differs: exit 1" rc_is 1
 check "twin that differs: named" has "chunk 'py-side' failed: its output is not what its C twin 'c-side' prints" "$BOOK/err.log"
 check "twin that differs: a diff" has "+done!" "$BOOK/err.log"
+for side in prefix suffix; do
+    mkbook python/twin-$side.md
+    PYTHON=$PY lb build
+    check "twin whose line is only the $side of a C line: exit 1" rc_is 1
+    check "twin whose line is only the $side of a C line: named" has "chunk 'py-side' failed: its output is not what its C twin 'c-side' prints" "$BOOK/err.log"
+done
 mkbook python/twin-bad-name.md
 PYTHON=$PY lb build
 check "twin naming no chunk: exit 2" rc_is 2
 check "twin naming no chunk: said where" has "chapters/twin-bad-name.md:3:1: error: twin=nowhere: there is no chunk of that name" "$BOOK/err.log"
+
+# Noweb in Python: the expansion keeps the reference's indentation.
+mkbook python/noweb.md
+PYTHON=$PY lb build
+check "python noweb inside a function: exit 0" rc_is 0
+check "python noweb inside a function: its output verified" in_output $'6\n' "$BOOK/out/noweb.html"
 
 done_testing

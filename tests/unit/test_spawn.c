@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,6 +30,10 @@ static int run_sh(const char *script, lb_spawn_req *req, lb_spawn_result *res)
     req->argv = NULL;
     return rc;
 }
+
+/* A shell loop that spins for about 5 s and then exits 0 (date(1) is run
+ * on each turn: bounded by the clock, not by the machine's speed). */
+#define SPIN_5S "end=$(($(date +%s) + 5)); while [ \"$(date +%s)\" -lt $end ]; do :; done"
 
 static void describe_is(const lb_spawn_result *res, double timeout_s, const char *want)
 {
@@ -123,6 +128,31 @@ static void test_stdin_unread(void **state)
     free(data);
 }
 
+/* The child closes stdin and lives on for a second: once a write got EPIPE
+ * the pipe is given up, not retried in a busy loop for that second. */
+static void test_stdin_epipe_not_retried(void **state)
+{
+    (void)state;
+    size_t n = (size_t)1 << 20;
+    char *data = pattern(n);
+    lb_spawn_req req = {.stdin_data = data, .stdin_len = n, .timeout_s = 5};
+    lb_spawn_result res;
+    struct rusage before, after;
+    getrusage(RUSAGE_SELF, &before);
+    assert_int_equal(run_sh("exec 0<&-; sleep 1; echo done", &req, &res), 0);
+    getrusage(RUSAGE_SELF, &after);
+    double cpu = (double)(after.ru_utime.tv_sec - before.ru_utime.tv_sec) +
+                 (double)(after.ru_stime.tv_sec - before.ru_stime.tv_sec) +
+                 (double)(after.ru_utime.tv_usec - before.ru_utime.tv_usec) / 1e6 +
+                 (double)(after.ru_stime.tv_usec - before.ru_stime.tv_usec) / 1e6;
+    assert_true(res.exited);
+    assert_string_equal(res.out.ptr, "done\n");
+    assert_true(res.wall_s >= 1.0);
+    assert_true(cpu < 0.3); /* a retry loop would burn about the whole second */
+    lb_spawn_result_free(&res);
+    free(data);
+}
+
 static void test_stdin_default_is_dev_null(void **state)
 {
     (void)state;
@@ -164,7 +194,9 @@ static void test_timeout(void **state)
     (void)state;
     lb_spawn_req req = {.timeout_s = 0.3};
     lb_spawn_result res;
-    assert_int_equal(run_sh("while :; do :; done", &req, &res), 0);
+    /* Spins, but ends by itself after 5 s: a spawn that ignored its
+     * deadline fails this test instead of hanging it. */
+    assert_int_equal(run_sh(SPIN_5S, &req, &res), 0);
     assert_true(res.timed_out);
     assert_true(res.signaled);
     assert_int_equal(res.signo, SIGTERM);
@@ -180,7 +212,7 @@ static void test_sigterm_ignored_gets_sigkill(void **state)
     (void)state;
     lb_spawn_req req = {.timeout_s = 0.2, .grace_s = 0.2};
     lb_spawn_result res;
-    assert_int_equal(run_sh("trap '' TERM; while :; do :; done", &req, &res), 0);
+    assert_int_equal(run_sh("trap '' TERM; " SPIN_5S, &req, &res), 0);
     assert_true(res.timed_out);
     assert_true(res.signaled);
     assert_int_equal(res.signo, SIGKILL);
@@ -421,11 +453,13 @@ static void test_concurrent_threads(void **state)
 
 int main(void)
 {
+    alarm(120); /* whatever hangs, this program ends (SIGALRM) and fails */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stdout_stderr_separate),
         cmocka_unit_test(test_empty_output_not_null),
         cmocka_unit_test(test_stdin_roundtrip_large),
         cmocka_unit_test(test_stdin_unread),
+        cmocka_unit_test(test_stdin_epipe_not_retried),
         cmocka_unit_test(test_stdin_default_is_dev_null),
         cmocka_unit_test(test_exit_code),
         cmocka_unit_test(test_segv),
