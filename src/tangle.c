@@ -66,7 +66,9 @@ int lb_tangle(const char *target, const char *out_path, int line_directives)
     lb_diag d = {0};
     int rc = 2;
     if (lb_chapter_load(path, &ch, &d) != 0) {
+        /* ch is ours even when loading failed, and d names its path */
         lb_diag_print(stderr, &d, lb_diag_stderr_color());
+        lb_chapter_free(&ch);
         free(path);
         return 2;
     }
