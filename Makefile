@@ -18,7 +18,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fr
 DEB_PACKAGES := build-essential pkg-config libcmark-dev libxxhash-dev libcmocka-dev \
 	gnuplot-nox libopenblas-dev python3 python3-numpy tidy libxml2-utils \
 	source-highlight chromium clang libclang-rt-dev valgrind clang-format cppcheck \
-	python3-venv
+	python3-venv bubblewrap
 
 LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
 HDRS := $(wildcard src/*.h) include/litbook.h

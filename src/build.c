@@ -47,6 +47,9 @@ struct build {
     const lb_build_opts *o;
     lb_ctx ctx;
     char *cache_dir;
+    char *out_abs; /* the output folder, absolute */
+    lb_sandbox sandbox;
+    int sandbox_ready; /* lb_sandbox_init was called */
     char *cc_id, *gp_id;
     lb_python_info py;    /* probed only when the book has python chunks */
     lb_chapter *chapters; /* all, in book order, front page first if any */
@@ -187,6 +190,14 @@ static void hash_limits(lb_hash *h, const lb_opts *o)
     lb_hash_str(h, lims);
 }
 
+/* Whether chunks run sandboxed is part of every key: a result a chunk
+ * produced with the whole machine in reach is not reused as one made in
+ * the sandbox. */
+static void hash_sandbox(const build *b, lb_hash *h)
+{
+    lb_hash_str(h, b->sandbox.configured ? "sandbox=bwrap" : "sandbox=none");
+}
+
 /* Everything a C chunk's result depends on that is known before it runs;
  * the headers it includes are checked by the cache entry itself. */
 static void key_c(build *b, chunk_job *j)
@@ -208,6 +219,7 @@ static void key_c(build *b, chunk_job *j)
     snprintf(nums, sizeof nums, "%d %a %d %u", (int)o->eval, o->timeout, o->repeat, o->sanitize);
     lb_hash_str(&h, nums);
     hash_limits(&h, o);
+    hash_sandbox(b, &h);
     lb_hash_hex(&h, j->key);
 }
 
@@ -236,6 +248,7 @@ static void key_python(build *b, chunk_job *j)
     snprintf(nums, sizeof nums, "%d %a %d", (int)o->eval, o->timeout, o->repeat);
     lb_hash_str(&h, nums);
     hash_limits(&h, o);
+    hash_sandbox(b, &h);
     lb_hash_hex(&h, j->key);
 }
 
@@ -271,6 +284,7 @@ static void key_gnuplot(build *b, chunk_job *j)
     lb_hash_str(&h, j->c->anchor); /* ids inside the SVG carry it */
     lb_hash_str(&h, j->c->opts.width);
     lb_hash_str(&h, j->c->opts.height);
+    hash_sandbox(b, &h);
     for (size_t i = 0; i < j->data_in.n; i++) {
         char fh[33] = "missing";
         lb_file_hash(j->data_in.v[i], fh);
@@ -817,13 +831,13 @@ static int set_paths(build *b, lb_diag *d)
     char *abs_out = lb_buf_detach(&p);
     lb_buf_printf(&p, "%s/.cache", abs_out);
     b->cache_dir = lb_buf_detach(&p);
+    b->out_abs = abs_out;
     lb_buf_printf(&p, "%s/include", b->cache_dir);
     b->ctx.include_dir = lb_buf_detach(&p);
     lb_buf_printf(&p, "%s/tmp", b->cache_dir);
     b->ctx.tmp_root = lb_buf_detach(&p);
     lb_buf_printf(&p, "%s/data", b->cache_dir);
     b->ctx.data_dir = lb_buf_detach(&p);
-    free(abs_out);
     return 0;
 }
 
@@ -920,6 +934,9 @@ static void free_build(build *b)
     free(b->chapters);
     free(b->named);
     free(b->cache_dir);
+    free(b->out_abs);
+    if (b->sandbox_ready)
+        lb_sandbox_free(&b->sandbox);
     free(b->cc_id);
     free(b->gp_id);
     lb_python_info_free(&b->py);
@@ -968,6 +985,16 @@ static int run_build(build *b, lb_diag *d, double t0)
         return LB_EXIT_INPUT;
     }
     init_ctx(b);
+    const char *tools[] = {b->ctx.cc.v[0], b->ctx.python, "gnuplot", NULL};
+    b->sandbox_ready = 1;
+    if (lb_sandbox_init(&b->sandbox, (lb_sandbox_mode)b->o->sandbox, b->out_abs, tools) < 0) {
+        lb_diag_set(d, LB_ERROR, NULL, 0, 0,
+                    "chunks cannot be sandboxed here: %s (and --sandbox=strict)", b->sandbox.why);
+        free(jobs);
+        close(lockfd);
+        return LB_EXIT_INPUT;
+    }
+    b->ctx.sandbox = &b->sandbox;
     b->cc_id = lb_tool_identity(b->cache_dir, b->ctx.cc.v[0]);
     if (!b->cc_id)
         b->cc_id = lb_xstrdup(b->ctx.cc.v[0]); /* the failure shows at compile time */
@@ -1014,6 +1041,11 @@ static int run_build(build *b, lb_diag *d, double t0)
     lb_progress_summary s;
     if (count_jobs(b, &s) && rc == LB_EXIT_OK)
         rc = LB_EXIT_FAILED;
+    if (b->sandbox.mode == LB_SANDBOX_STRICT && b->sandbox.state < 0 && rc != LB_EXIT_INTERRUPTED) {
+        fprintf(stderr, "litbook: error: chunks cannot be sandboxed here: %s (and --sandbox=strict)\n",
+                b->sandbox.why);
+        rc = LB_EXIT_INPUT;
+    }
     s.seconds = now_s() - t0;
     if (rc != LB_EXIT_INTERRUPTED)
         lb_progress_summarize(&b->progress, &s);

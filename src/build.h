@@ -23,6 +23,7 @@ typedef struct {
     char **chapters; /* named chapters, or NULL/0 for the whole book */
     size_t nchapters;
     volatile int *interrupted; /* set by a signal handler; may be NULL */
+    int sandbox;               /* lb_sandbox_mode (sandbox.h): auto, strict, off */
 } lb_build_opts;
 
 enum { LB_EXIT_OK = 0, LB_EXIT_FAILED = 1, LB_EXIT_INPUT = 2, LB_EXIT_INTERRUPTED = 130 };

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "build.h"
+#include "runner.h"
+#include "sandbox.h"
 #include "version.h"
 
 static const char usage[] =
@@ -23,6 +25,9 @@ static const char usage[] =
     "      --record       store results with provenance under chapters/recorded/\n"
     "  -q, --quiet        print only errors\n"
     "  -v, --verbose      print every step, cached ones too\n"
+    "      --sandbox=MODE auto: run every chunk process in a bubblewrap sandbox, or warn\n"
+    "                     that it cannot; strict: an error (exit 2) where it cannot;\n"
+    "                     off: no sandbox (to measure what it costs)\n"
     "\n"
     "environment: CC, CFLAGS, PYTHON, NO_COLOR\n"
     "exit status: 0 all chunks ran as expected, 1 some chunk failed, 2 usage or input error\n";
@@ -51,6 +56,7 @@ static int parse(int argc, char **argv, lb_build_opts *o, const char *cmd)
         {"record", no_argument, 0, 'R'},
         {"quiet", no_argument, 0, 'q'},
         {"verbose", no_argument, 0, 'v'},
+        {"sandbox", required_argument, 0, 'S'},
         {0, 0, 0, 0},
     };
     int ch;
@@ -86,6 +92,16 @@ static int parse(int argc, char **argv, lb_build_opts *o, const char *cmd)
         case 'v':
             o->verbose = 1;
             break;
+        case 'S':
+            if (strcmp(optarg, "auto") == 0)
+                o->sandbox = LB_SANDBOX_AUTO;
+            else if (strcmp(optarg, "strict") == 0)
+                o->sandbox = LB_SANDBOX_STRICT;
+            else if (strcmp(optarg, "off") == 0)
+                o->sandbox = LB_SANDBOX_OFF;
+            else
+                return usage_error("--sandbox wants auto, strict or off");
+            break;
         default: {
             char m[128];
             snprintf(m, sizeof m, "unknown option '%s' for %s", argv[optind - 1], cmd);
@@ -105,6 +121,9 @@ int main(int argc, char **argv)
     if (argc < 2)
         return usage_error("no command given");
     const char *cmd = argv[1];
+    /* Inside a chunk's sandbox, litbook is only the runner (runner.h). */
+    if (strcmp(cmd, "__sandbox-run") == 0)
+        return lb_runner_main(argc, argv);
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         fputs(usage, stdout);
         return 0;

@@ -16,6 +16,8 @@ typedef struct {
     char *const *envp;          /* NULL: inherit */
     const char *dir;            /* the chunk's scratch folder */
     const volatile int *cancel; /* stop at once when it becomes nonzero */
+    const struct lb_sandbox_s *sandbox; /* NULL: unsandboxed */
+    const lb_strv *ro;                  /* what else the sandbox shows (lb_chunk_ro) */
 } lb_run_spec;
 
 /* One run of the program with the chunk's options. Returns lb_spawn_run's
