@@ -268,6 +268,9 @@ static void plan_python(build *b)
     }
     if (any)
         lb_python_probe(&b->ctx, b->cache_dir, &mods, &b->py);
+    /* $PYTHON may be a wrapper: the sandbox must show the real one. */
+    if (any && b->py.executable && b->sandbox.configured)
+        lb_bwrap_show_tool(&b->sandbox.cfg, b->py.executable);
     lb_strv_free(&mods);
     for (size_t i = 0; i < b->njobs; i++)
         if (b->jobs[i].c->opts.engine == LB_ENGINE_PYTHON)
@@ -987,7 +990,8 @@ static int run_build(build *b, lb_diag *d, double t0)
     init_ctx(b);
     const char *tools[] = {b->ctx.cc.v[0], b->ctx.python, "gnuplot", NULL};
     b->sandbox_ready = 1;
-    if (lb_sandbox_init(&b->sandbox, (lb_sandbox_mode)b->o->sandbox, b->out_abs, tools) < 0) {
+    if (lb_sandbox_init(&b->sandbox, (lb_sandbox_mode)b->o->sandbox, b->out_abs,
+                        b->o->book_dir, tools) < 0) {
         lb_diag_set(d, LB_ERROR, NULL, 0, 0,
                     "chunks cannot be sandboxed here: %s (and --sandbox=strict)", b->sandbox.why);
         free(jobs);

@@ -224,11 +224,24 @@ static int is_covered(const lb_bwrap_cfg *cfg, const char *path)
     return 0;
 }
 
+/* Whether the sandbox's uid can use path (as root: nobody, so the bits
+ * for others). A show it cannot enter would block every path through it. */
+static int usable_inside(const lb_bwrap_cfg *cfg, const char *path)
+{
+    struct stat st;
+    if (!cfg->as_root)
+        return 1;
+    if (stat(path, &st) < 0)
+        return 1; /* --ro-bind-try skips it */
+    return S_ISDIR(st.st_mode) ? (st.st_mode & S_IXOTH) != 0 : (st.st_mode & S_IROTH) != 0;
+}
+
 /* Shows path again, read-only, when something covers it, unless it lies in
  * the output folder: the cache is never shown, whatever PATH says. */
 static void add_show(lb_bwrap_cfg *cfg, const char *path, const char *out_dir)
 {
-    if (path[0] != '/' || !is_covered(cfg, path) || is_within(path, out_dir))
+    if (path[0] != '/' || !is_covered(cfg, path) || is_within(path, out_dir) ||
+        !usable_inside(cfg, path))
         return;
     for (size_t i = 0; i < cfg->hide.n; i++)
         if (strcmp(cfg->hide.v[i], path) == 0)
@@ -239,22 +252,48 @@ static void add_show(lb_bwrap_cfg *cfg, const char *path, const char *out_dir)
     lb_strv_push(&cfg->show, path);
 }
 
-/* Under /tmp a folder is hidden already (the sandbox has its own /tmp):
- * one mount fewer. */
+/* Hidden even under /tmp (already private inside): a show of a folder
+ * above it (a tool beside the book) must not show it again. */
 static void add_hide(lb_bwrap_cfg *cfg, const char *path)
 {
     struct stat st;
     char *real = path && path[0] == '/' ? realpath(path, NULL) : NULL;
-    if (real && strcmp(real, "/") != 0 && !is_within(real, "/tmp") &&
-        !is_within(real, "/dev/shm") && stat(real, &st) == 0 && S_ISDIR(st.st_mode))
+    int dup = 0;
+    for (size_t i = 0; real && i < cfg->hide.n && !dup; i++)
+        dup = strcmp(cfg->hide.v[i], real) == 0;
+    if (real && !dup && strcmp(real, "/") != 0 && stat(real, &st) == 0 && S_ISDIR(st.st_mode))
         lb_strv_push(&cfg->hide, real);
     free(real);
 }
 
+/* As root the chunk runs as nobody, which cannot pass through a folder
+ * closed to others (a book in a 0700 folder): such a folder above the
+ * output or the chapters is covered with an empty tmpfs (mode 0755), in
+ * which bwrap makes the path down to what is shown. Nothing is lost:
+ * nobody could not have looked inside anyway. Outside /tmp only: there
+ * the sandbox's own tmpfs does the same. */
+static void open_ancestors(lb_bwrap_cfg *cfg, const char *path)
+{
+    char *real = path ? realpath(path, NULL) : NULL;
+    if (!real)
+        return;
+    for (char *s = strchr(real + 1, '/'); s; s = strchr(s + 1, '/')) {
+        *s = '\0';
+        struct stat st;
+        if (!is_within(real, "/tmp") && !is_within(real, "/dev/shm") && stat(real, &st) == 0 &&
+            S_ISDIR(st.st_mode) && !(st.st_mode & S_IXOTH))
+            add_hide(cfg, real);
+        *s = '/';
+    }
+    free(real);
+}
+
+
 /* A tool's folder, or for one in a bin/ folder (a virtual environment, a
  * prefix) the folder above it, whose lib/ it reads. */
-static void show_tool(lb_bwrap_cfg *cfg, const char *tool, const char *out_dir)
+void lb_bwrap_show_tool(lb_bwrap_cfg *cfg, const char *tool)
 {
+    const char *out_dir = cfg->out_dir;
     char *path = find_in_path(tool);
     if (!path)
         return;
@@ -269,8 +308,8 @@ static void show_tool(lb_bwrap_cfg *cfg, const char *tool, const char *out_dir)
     free(path);
 }
 
-int lb_bwrap_cfg_init(lb_bwrap_cfg *cfg, const char *out_dir, const char *const *tools, char *why,
-                      size_t whylen)
+int lb_bwrap_cfg_init(lb_bwrap_cfg *cfg, const char *out_dir, const char *book_dir,
+                      const char *const *tools, char *why, size_t whylen)
 {
     memset(cfg, 0, sizeof *cfg);
     cfg->bwrap = find_in_path("bwrap");
@@ -288,21 +327,30 @@ int lb_bwrap_cfg_init(lb_bwrap_cfg *cfg, const char *out_dir, const char *const 
     exe[n] = '\0';
     cfg->runner = lb_xstrdup(exe);
     cfg->as_root = geteuid() == 0;
+    cfg->out_dir = lb_xstrdup(out_dir);
     add_hide(cfg, out_dir);
     add_hide(cfg, getenv("HOME"));
-    const char *path = getenv("PATH");
+    if (cfg->as_root) {
+        open_ancestors(cfg, out_dir);
+        open_ancestors(cfg, book_dir);
+    }
+    /* The folders the user chose tools and modules from. */
+    static const char *const lists[] = {"PATH", "PYTHONPATH", NULL};
     lb_buf d = LB_BUF_INIT;
-    for (const char *p = path ? path : ""; *p;) {
-        const char *end = strchrnul(p, ':');
-        lb_buf_reset(&d);
-        lb_buf_append(&d, p, (size_t)(end - p));
-        if (d.len)
-            add_show(cfg, d.ptr, out_dir);
-        p = *end ? end + 1 : end;
+    for (size_t i = 0; lists[i]; i++) {
+        const char *path = getenv(lists[i]);
+        for (const char *p = path ? path : ""; *p;) {
+            const char *end = strchrnul(p, ':');
+            lb_buf_reset(&d);
+            lb_buf_append(&d, p, (size_t)(end - p));
+            if (d.len)
+                add_show(cfg, d.ptr, out_dir);
+            p = *end ? end + 1 : end;
+        }
     }
     lb_buf_free(&d);
     for (size_t i = 0; tools && tools[i]; i++)
-        show_tool(cfg, tools[i], out_dir);
+        lb_bwrap_show_tool(cfg, tools[i]);
     add_show(cfg, cfg->runner, out_dir);
     return 0;
 }
@@ -311,6 +359,7 @@ void lb_bwrap_cfg_free(lb_bwrap_cfg *cfg)
 {
     free(cfg->bwrap);
     free(cfg->runner);
+    free(cfg->out_dir);
     lb_strv_free(&cfg->hide);
     lb_strv_free(&cfg->show);
     memset(cfg, 0, sizeof *cfg);

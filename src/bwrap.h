@@ -43,6 +43,7 @@ typedef struct {
     int as_root;  /* litbook runs as root: bwrap privileged, runner drops to LB_SANDBOX_UID */
     lb_strv hide; /* existing host folders covered with an empty tmpfs */
     lb_strv show; /* host paths shown read-only again, even inside a hidden one */
+    char *out_dir; /* never shown, whatever a show says */
 } lb_bwrap_cfg;
 
 /* One process: its folder and what else it may read. */
@@ -53,13 +54,20 @@ typedef struct {
     int report_fd;              /* the fd number the runner reports on */
 } lb_bwrap_run;
 
-/* Fills cfg for a build writing to out_dir (absolute): bwrap from PATH,
- * litbook from /proc/self/exe, out_dir and $HOME hidden, PATH's folders
- * and the folder of each tool in tools (NULL-terminated, names or paths)
- * shown. Returns 0, or -1 with a reason in why (bwrap not installed...). */
-int lb_bwrap_cfg_init(lb_bwrap_cfg *cfg, const char *out_dir, const char *const *tools, char *why,
-                      size_t whylen);
+/* Fills cfg for a build writing to out_dir (absolute) from chapters in
+ * book_dir: bwrap from PATH, litbook from /proc/self/exe, out_dir and
+ * $HOME hidden, the folders on PATH and PYTHONPATH and the folder of each
+ * tool in tools (NULL-terminated, names or paths) shown. Reads the file
+ * system (stat, realpath). Returns 0, or -1 with a reason in why (bwrap
+ * not installed...). */
+int lb_bwrap_cfg_init(lb_bwrap_cfg *cfg, const char *out_dir, const char *book_dir,
+                      const char *const *tools, char *why, size_t whylen);
 void lb_bwrap_cfg_free(lb_bwrap_cfg *cfg);
+
+/* Shows the folder of tool (a name looked up in PATH, or a path), or the
+ * one above it when it sits in a bin/ folder (a prefix, a virtual
+ * environment), when something hides it. Before the first run only. */
+void lb_bwrap_show_tool(lb_bwrap_cfg *cfg, const char *tool);
 
 /* Appends to argv the whole command line: bwrap, its options, the runner
  * and then cmd (cmd[0] an absolute path, the rest its arguments; argv0 is

@@ -53,7 +53,7 @@ void lb_sandbox_explain(const lb_opts *o, const lb_spawn_result *r, lb_buf *out)
 /* --- the build's sandbox ----------------------------------------------- */
 
 int lb_sandbox_init(lb_sandbox *s, lb_sandbox_mode mode, const char *out_dir,
-                    const char *const *tools)
+                    const char *book_dir, const char *const *tools)
 {
     memset(s, 0, sizeof *s);
     s->mode = mode;
@@ -64,7 +64,7 @@ int lb_sandbox_init(lb_sandbox *s, lb_sandbox_mode mode, const char *out_dir,
         snprintf(s->why, sizeof s->why, "--sandbox=off");
         return 0;
     }
-    if (lb_bwrap_cfg_init(&s->cfg, out_dir, tools, s->why, sizeof s->why) < 0) {
+    if (lb_bwrap_cfg_init(&s->cfg, out_dir, book_dir, tools, s->why, sizeof s->why) < 0) {
         s->state = -1;
         if (mode == LB_SANDBOX_STRICT)
             return -1;

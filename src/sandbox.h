@@ -40,7 +40,7 @@ typedef struct lb_sandbox_s {
  * sandbox can be had (s->why says why); prints the warning that chunks
  * are not sandboxed under LB_SANDBOX_AUTO. Free with lb_sandbox_free. */
 int lb_sandbox_init(lb_sandbox *s, lb_sandbox_mode mode, const char *out_dir,
-                    const char *const *tools);
+                    const char *book_dir, const char *const *tools);
 void lb_sandbox_free(lb_sandbox *s);
 
 /* The sandbox to run in, NULL to run without one (mode off, or auto and
