@@ -269,8 +269,10 @@ static void plan_python(build *b)
     if (any)
         lb_python_probe(&b->ctx, b->cache_dir, &mods, &b->py);
     /* $PYTHON may be a wrapper: the sandbox must show the real one. */
-    if (any && b->py.executable && b->sandbox.configured)
+    if (any && b->py.executable && b->sandbox.configured) {
         lb_bwrap_show_tool(&b->sandbox.cfg, b->py.executable);
+        b->ctx.python_exe = b->py.executable;
+    }
     lb_strv_free(&mods);
     for (size_t i = 0; i < b->njobs; i++)
         if (b->jobs[i].c->opts.engine == LB_ENGINE_PYTHON)

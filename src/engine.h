@@ -18,6 +18,10 @@ typedef struct {
     char *tmp_root;     /* scratch space for chunk directories */
     char *data_dir;     /* NAME.tsv files saved by data= chunks */
     char *python;       /* $PYTHON or "python3" */
+    /* Its sys.executable (borrowed from the probe), what a sandboxed
+     * chunk runs: $PYTHON may be a wrapper or a pyenv shim that needs
+     * files in $HOME, which the sandbox hides. NULL: run python. */
+    const char *python_exe;
     int verbose;
     volatile int *cancel; /* nonzero: stop children at once (SIGINT) */
     struct lb_sandbox_s *sandbox; /* every chunk process runs in it; NULL: none */

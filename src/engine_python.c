@@ -359,7 +359,8 @@ static void run_program(const lb_ctx *ctx, const lb_chapter *ch, lb_chunk *c, co
     python_env(&env);
     lb_strv ro = {0};
     lb_chunk_ro(ctx, ch, &ro);
-    const char *const command[] = {ctx->python, "prog.py", NULL};
+    const char *exe = ctx->sandbox && ctx->python_exe ? ctx->python_exe : ctx->python;
+    const char *const command[] = {exe, "prog.py", NULL};
     lb_run_spec spec = {command, env.v, dir, ctx->cancel, ctx->sandbox, &ro};
     lb_spawn_result r = {0};
     if (lb_run_once(&spec, c, &r) != 0) {
