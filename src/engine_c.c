@@ -227,6 +227,7 @@ static int compile(const lb_ctx *ctx, const lb_chapter *ch, lb_chunk *c, const c
      * limits (a #include "/dev/zero" must not eat the machine). */
     req.contain = 1;
     req.max_procs = c->opts.procs;
+    req.max_memory = c->opts.memory;
     req.rlimit_as_bytes = (unsigned long)c->opts.memory;
     req.rlimit_fsize_bytes = (unsigned long)c->opts.filesize;
     lb_sandbox_place(ctx->sandbox, dir, ro, c->opts.memory, &req);

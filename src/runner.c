@@ -77,6 +77,13 @@ int lb_runner_main(int argc, char **argv)
         fprintf(stderr, "litbook sandbox: bad runner arguments\n");
         return 125;
     }
+    /* Only ever the first child of a fresh PID namespace's init: PID 2,
+     * parent 1 (outside one, PID 2 is the kernel's kthreadd). Run by hand
+     * anywhere else, it refuses. */
+    if (getpid() != 2 || getppid() != 1) {
+        fprintf(stderr, "litbook sandbox: the runner runs only inside litbook's sandbox\n");
+        return 125;
+    }
     int fd = atoi(argv[2]);
     long uid = atol(argv[3]), gid = atol(argv[4]);
     const char *path = argv[5];
@@ -122,9 +129,9 @@ int lb_runner_main(int argc, char **argv)
         r.kind = LB_RUNNER_ENDED;
         r.value = status;
     }
-    /* The program is gone: so is everything it started (all that we may
-     * signal, that is all of the chunk's processes; not us, not init). */
-    kill(-1, SIGKILL);
+    /* Nothing is killed here: when we exit, bwrap's init (PID 1 of the
+     * sandbox's namespace) exits, and the kernel kills every process left
+     * in the namespace; litbook also empties the run's cgroups. */
     write_all(fd, &r, sizeof r);
     return 0;
 }

@@ -17,6 +17,7 @@ void lb_sandbox_apply(const lb_opts *o, lb_spawn_req *req)
     req->rlimit_as_bytes = (o->sanitize & LB_SAN_ADDRESS) ? 0 : (unsigned long)o->memory;
     req->rlimit_fsize_bytes = (unsigned long)o->filesize;
     req->max_procs = o->procs;
+    req->max_memory = o->memory;
     req->max_output = (size_t)o->maxout;
     req->contain = 1;
 }
@@ -43,6 +44,10 @@ void lb_sandbox_explain(const lb_opts *o, const lb_spawn_result *r, lb_buf *out)
     if (r->signaled && (r->signo == SIGXCPU || (r->signo == SIGKILL && o->cpu &&
                                                 r->user_s + r->sys_s >= (double)o->cpu))) {
         lb_buf_printf(out, "it reached its CPU time limit of %lu s (raise it with cpu=)", o->cpu);
+    } else if (r->oom_killed) {
+        lb_buf_puts(out, "it reached its memory limit of ");
+        human_size(o->memory, out);
+        lb_buf_puts(out, ", which holds for all its processes together (raise it with memory=)");
     } else if (r->signaled && r->signo == SIGXFSZ) {
         lb_buf_puts(out, "it wrote a file larger than its limit of ");
         human_size(o->filesize, out);

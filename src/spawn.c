@@ -603,7 +603,7 @@ static void supervise(const lb_spawn_req *req, run_fds *f, pid_t pid, lb_jail *j
      * group. */
     kill(-pid, SIGKILL);
     if (jail)
-        lb_jail_close(jail, pid);
+        res->oom_killed = lb_jail_close(jail, pid);
     sink_drain(&st.out);
     sink_drain(&st.err);
     close_fd(&st.in_fd);
@@ -633,10 +633,11 @@ int lb_spawn_run(const lb_spawn_req *req, lb_spawn_result *res)
         return fail(res, &f, path, errno);
 
     lb_jail jail_store, *jail = NULL;
-    if (req->contain || req->max_procs) {
+    if (req->contain || req->max_procs || req->max_memory) {
         jail = &jail_store;
-        lb_jail_open(jail, req->max_procs);
+        lb_jail_open(jail, req->max_procs, req->max_memory);
         res->procs_capped = req->max_procs && (jail->pids_capped || jail->nproc_rlimit > 0);
+        res->mem_capped = jail->mem_capped;
     }
     child_plan plan = {
         .path = path,

@@ -35,6 +35,7 @@ typedef struct {
      * (pids.max; RLIMIT_NPROC when not root); 0: no cap. */
     int contain;
     unsigned long max_procs;
+    unsigned long long max_memory; /* all its processes together (jail.h); 0: none */
     /* When *cancel becomes nonzero (a signal handler sets it), the child's
      * group is stopped as at the deadline, within 100 ms. May be NULL. */
     const volatile int *cancel;
@@ -64,6 +65,8 @@ typedef struct {
      * only when the child is bigger than the parent. */
     long maxrss_kb;
     int procs_capped; /* max_procs was enforced (a pids cgroup or NPROC) */
+    int mem_capped;   /* max_memory was enforced (a memory cgroup) */
+    int oom_killed;   /* the kernel killed one of its processes for max_memory */
     int exec_errno;   /* nonzero: the program could not be started (ENOENT...) */
     /* Sandboxed runs: the figures above are the program's own, from the
      * runner (bubblewrap's setup excluded). sandbox_lost: no report came
