@@ -20,7 +20,7 @@ DEB_PACKAGES := build-essential pkg-config libcmark-dev libxxhash-dev libcmocka-
 	source-highlight chromium clang libclang-rt-dev valgrind clang-format cppcheck \
 	python3-venv bubblewrap
 
-LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_SRC := $(filter-out src/main.c src/runner_main.c,$(wildcard src/*.c))
 HDRS := $(wildcard src/*.h) include/litbook.h
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 
@@ -41,7 +41,7 @@ LITBOOK := build/litbook
 
 all: book
 
-tool: $(LITBOOK)
+tool: $(LITBOOK) build/litbook-runner
 
 # The book's python chunks run with the project's own environment, .venv/
 # (make deps: Debian's python3 with JAX and NumPy pinned by hash from
@@ -107,6 +107,13 @@ build/liblitbook.a: $(OBJ)
 build-asan/liblitbook.a: $(ASAN_OBJ)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
+
+# The first process in every chunk's sandbox (src/runner.h): static, so
+# that it starts without loading shared libraries. litbook looks for it
+# beside itself, and is its own runner (slower) where it is missing.
+build/litbook-runner: src/runner_main.c src/runner.c src/runner.h
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(OPT) -static -Isrc src/runner_main.c src/runner.c -o $@
 
 $(LITBOOK): src/main.c build/liblitbook.a
 	$(CC) $(BASE_CFLAGS) $(OPT) -Isrc $< build/liblitbook.a $(PKG_LIBS) -lpthread -o $@

@@ -325,7 +325,14 @@ int lb_bwrap_cfg_init(lb_bwrap_cfg *cfg, const char *out_dir, const char *book_d
         return -1;
     }
     exe[n] = '\0';
-    cfg->runner = lb_xstrdup(exe);
+    /* The static runner beside litbook starts faster than litbook itself,
+     * which can be the runner too. */
+    lb_buf r = LB_BUF_INIT;
+    const char *slash = strrchr(exe, '/');
+    lb_buf_append(&r, exe, slash ? (size_t)(slash - exe) : 0);
+    lb_buf_puts(&r, "/litbook-runner");
+    cfg->runner = access(r.ptr, X_OK) == 0 ? lb_buf_detach(&r) : lb_xstrdup(exe);
+    lb_buf_free(&r);
     cfg->as_root = geteuid() == 0;
     cfg->out_dir = lb_xstrdup(out_dir);
     add_hide(cfg, out_dir);
