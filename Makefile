@@ -111,7 +111,7 @@ build-asan/liblitbook.a: $(ASAN_OBJ)
 # The first process in every chunk's sandbox (src/runner.h): static, so
 # that it starts without loading shared libraries. litbook looks for it
 # beside itself, and is its own runner (slower) where it is missing.
-build/litbook-runner: src/runner_main.c src/runner.c src/runner.h
+build/litbook-runner build-asan/litbook-runner: src/runner_main.c src/runner.c src/runner.h
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(OPT) -static -Isrc src/runner_main.c src/runner.c -o $@
 
@@ -130,9 +130,9 @@ build-asan/tests/%: tests/unit/%.c build-asan/liblitbook.a
 	$(CC) $(BASE_CFLAGS) -O1 $(SAN_FLAGS) -Isrc -Iinclude $< build-asan/liblitbook.a $(PKG_LIBS) -lcmocka -lpthread -lm -o $@
 
 unit: $(UNITS)
-e2e: $(LITBOOK)
+e2e: $(LITBOOK) build/litbook-runner
 
-bench: $(LITBOOK)
+bench: $(LITBOOK) build/litbook-runner
 	bench/run
 
 # Fuzzing (tests/fuzz): libFuzzer targets built with clang, each run for
@@ -160,7 +160,7 @@ fuzz-replay: $(FUZZ_REPLAYS)
 
 # Everything ends in one summary line from tools/run-tests. (After the
 # fuzz variables: make expands a rule's prerequisites where it reads it.)
-check: $(LITBOOK) build-asan/litbook $(UNITS) $(ASAN_UNITS) $(FUZZ_REPLAYS)
+check: $(LITBOOK) build/litbook-runner build-asan/litbook build-asan/litbook-runner $(UNITS) $(ASAN_UNITS) $(FUZZ_REPLAYS)
 	tools/run-tests
 
 fuzz: $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
