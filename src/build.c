@@ -134,6 +134,54 @@ static int mark_named(build *b, lb_diag *d)
     return 0;
 }
 
+/* A chapter must be a regular file of the book: reading a FIFO or a
+ * device would hang the build or never end, and a symlink to a file
+ * elsewhere would publish it (~/.ssh/id_rsa.md). The name answer-book is
+ * the single-file book's page. */
+static int check_chapter_file(const char *path, const char *book_dir, lb_diag *d)
+{
+    struct stat st;
+    if (lstat(path, &st) < 0) {
+        lb_diag_set(d, LB_ERROR, path, 0, 0, "cannot read the chapter: %s", strerror(errno));
+        return -1;
+    }
+    if (S_ISLNK(st.st_mode)) {
+        char *target = realpath(path, NULL), *book = realpath(book_dir, NULL);
+        size_t n = book ? strlen(book) : 0;
+        int inside = target && book && strncmp(target, book, n) == 0 && target[n] == '/';
+        free(target);
+        free(book);
+        if (!inside) {
+            lb_diag_set(d, LB_ERROR, path, 0, 0,
+                        "the chapter is a symbolic link to a file outside the book's folder; "
+                        "refused");
+            return -1;
+        }
+        if (stat(path, &st) < 0) {
+            lb_diag_set(d, LB_ERROR, path, 0, 0, "cannot read the chapter: %s", strerror(errno));
+            return -1;
+        }
+    }
+    if (!S_ISREG(st.st_mode)) {
+        lb_diag_set(d, LB_ERROR, path, 0, 0, "the chapter is not a regular file (%s)",
+                    S_ISFIFO(st.st_mode)  ? "a FIFO"
+                    : S_ISCHR(st.st_mode) ? "a character device"
+                    : S_ISBLK(st.st_mode) ? "a block device"
+                    : S_ISSOCK(st.st_mode) ? "a socket"
+                    : S_ISDIR(st.st_mode)  ? "a folder"
+                                           : "not a file");
+        return -1;
+    }
+    const char *base = strrchr(path, '/');
+    if (strcmp(base ? base + 1 : path, "answer-book.md") == 0) {
+        lb_diag_set(d, LB_ERROR, path, 0, 0,
+                    "a chapter cannot be named answer-book.md: answer-book.html is the "
+                    "single-file book (rename the chapter)");
+        return -1;
+    }
+    return 0;
+}
+
 static int load_book(build *b, lb_diag *d)
 {
     lb_strv files = {0};
@@ -147,8 +195,11 @@ static int load_book(build *b, lb_diag *d)
             const char *base = strrchr(files.v[i], '/') + 1;
             if ((strcmp(base, "index.md") == 0) != (pass == 0))
                 continue;
-            rc = lb_chapter_load(files.v[i], &b->chapters[b->n], d);
-            b->n++;
+            rc = check_chapter_file(files.v[i], b->o->book_dir, d);
+            if (rc == 0) {
+                rc = lb_chapter_load(files.v[i], &b->chapters[b->n], d);
+                b->n++;
+            }
         }
     }
     lb_strv_free(&files);
@@ -1089,9 +1140,23 @@ int lb_clean(const char *out_dir)
                 out_dir);
         return LB_EXIT_INPUT;
     }
+    /* A build in progress holds the lock: clean waits for it, rather than
+     * pull its folders (and the lock itself) from under it. */
+    lb_buf lp = LB_BUF_INIT;
+    lb_buf_printf(&lp, "%s/.cache/lock", out_dir);
+    int fd = open(lp.ptr, O_RDWR | O_CLOEXEC);
+    lb_buf_free(&lp);
+    if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        fprintf(stderr, "litbook: a build is using %s; waiting for it to finish\n", out_dir);
+        while (flock(fd, LOCK_EX) < 0 && errno == EINTR)
+            ;
+    }
+    int rc = LB_EXIT_OK;
     if (lb_remove_tree(out_dir) < 0) {
         fprintf(stderr, "litbook: error: cannot remove %s: %s\n", out_dir, strerror(errno));
-        return LB_EXIT_INPUT;
+        rc = LB_EXIT_INPUT;
     }
-    return LB_EXIT_OK;
+    if (fd >= 0)
+        close(fd);
+    return rc;
 }

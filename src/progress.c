@@ -31,7 +31,8 @@ void lb_progress_start(lb_progress *p, const lb_chunk *c)
         return;
     pthread_mutex_lock(&p->mu);
     clear_line(p);
-    fprintf(stderr, "[%d/%d] run %s", p->finished + 1, p->total, c->label);
+    fprintf(stderr, "[%d/%d] run ", p->finished + 1, p->total);
+    lb_fputs_visible(c->label, stderr);
     fflush(stderr);
     p->line_open = 1;
     pthread_mutex_unlock(&p->mu);
@@ -45,11 +46,13 @@ void lb_progress_done(lb_progress *p, const lb_chunk *c, int cached)
         clear_line(p);
         const char *what = cached ? "cached" : "ran";
         if (p->tty) {
-            fprintf(stderr, "[%d/%d] %s %s", p->finished, p->total, what, c->label);
+            fprintf(stderr, "[%d/%d] %s ", p->finished, p->total, what);
+            lb_fputs_visible(c->label, stderr);
             p->line_open = 1;
         } else {
-            fprintf(stderr, "[%d/%d] %s %s (%.2f s)\n", p->finished, p->total, what, c->label,
-                    c->res.first.wall_s);
+            fprintf(stderr, "[%d/%d] %s ", p->finished, p->total, what);
+            lb_fputs_visible(c->label, stderr);
+            fprintf(stderr, " (%.2f s)\n", c->res.first.wall_s);
         }
         fflush(stderr);
     }
@@ -66,15 +69,16 @@ void lb_progress_failed(lb_progress *p, const lb_chapter *ch, const lb_chunk *c)
                 c->res.failure ? c->res.failure : "unknown failure");
     lb_diag_print(stderr, &d, p->color);
     if (c->res.detail && *c->res.detail) {
-        fputs(c->res.detail, stderr);
+        lb_fputs_visible(c->res.detail, stderr);
         if (c->res.detail[strlen(c->res.detail) - 1] != '\n')
             fputc('\n', stderr);
     }
-    if (c->res.mismatch)
-        fprintf(stderr,
-                "note: if the new output is right, accept it with: litbook build "
-                "--update %s\n",
-                ch->path);
+    if (c->res.mismatch) {
+        fputs("note: if the new output is right, accept it with: litbook build --update ",
+              stderr);
+        lb_fputs_visible(ch->path, stderr);
+        fputc('\n', stderr);
+    }
     fflush(stderr);
     pthread_mutex_unlock(&p->mu);
 }
