@@ -19,6 +19,7 @@ typedef struct {
     op_kind kind;
     const char *path; /* borrowed from cfg/run */
     int depth;        /* components: a deeper mount is made later, so it wins */
+    size_t seq;       /* order given, for ties (qsort is not stable) */
 } mount_op;
 
 static int depth_of(const char *p)
@@ -45,8 +46,7 @@ static int by_depth(const void *a, const void *b)
     const mount_op *x = a, *y = b;
     if (x->depth != y->depth)
         return x->depth < y->depth ? -1 : 1;
-    /* Equal depth: keep the order given (qsort is not stable). */
-    return x < y ? -1 : x > y;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 static void push2(lb_strv *argv, const char *a, const char *b)
@@ -91,7 +91,8 @@ static void add_op(mount_op **ops, size_t *n, size_t *cap, op_kind k, const char
         *cap = *cap ? *cap * 2 : 16;
         *ops = lb_xrealloc(*ops, *cap * sizeof **ops);
     }
-    (*ops)[(*n)++] = (mount_op){k, path, depth_of(path)};
+    (*ops)[*n] = (mount_op){k, path, depth_of(path), *n};
+    (*n)++;
 }
 
 static void mounts(const lb_bwrap_cfg *cfg, const lb_bwrap_run *run, lb_strv *argv)
