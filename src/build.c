@@ -164,9 +164,9 @@ static int check_chapter_file(const char *path, const char *book_dir, lb_diag *d
     }
     if (!S_ISREG(st.st_mode)) {
         lb_diag_set(d, LB_ERROR, path, 0, 0, "the chapter is not a regular file (%s)",
-                    S_ISFIFO(st.st_mode)  ? "a FIFO"
-                    : S_ISCHR(st.st_mode) ? "a character device"
-                    : S_ISBLK(st.st_mode) ? "a block device"
+                    S_ISFIFO(st.st_mode)   ? "a FIFO"
+                    : S_ISCHR(st.st_mode)  ? "a character device"
+                    : S_ISBLK(st.st_mode)  ? "a block device"
                     : S_ISSOCK(st.st_mode) ? "a socket"
                     : S_ISDIR(st.st_mode)  ? "a folder"
                                            : "not a file");
@@ -1043,8 +1043,8 @@ static int run_build(build *b, lb_diag *d, double t0)
     init_ctx(b);
     const char *tools[] = {b->ctx.cc.v[0], b->ctx.python, "gnuplot", NULL};
     b->sandbox_ready = 1;
-    if (lb_sandbox_init(&b->sandbox, (lb_sandbox_mode)b->o->sandbox, b->out_abs,
-                        b->o->book_dir, tools) < 0) {
+    if (lb_sandbox_init(&b->sandbox, (lb_sandbox_mode)b->o->sandbox, b->out_abs, b->o->book_dir,
+                        tools) < 0) {
         lb_diag_set(d, LB_ERROR, NULL, 0, 0,
                     "chunks cannot be sandboxed here: %s (and --sandbox=strict)", b->sandbox.why);
         free(jobs);
@@ -1099,7 +1099,8 @@ static int run_build(build *b, lb_diag *d, double t0)
     if (count_jobs(b, &s) && rc == LB_EXIT_OK)
         rc = LB_EXIT_FAILED;
     if (b->sandbox.mode == LB_SANDBOX_STRICT && b->sandbox.state < 0 && rc != LB_EXIT_INTERRUPTED) {
-        fprintf(stderr, "litbook: error: chunks cannot be sandboxed here: %s (and --sandbox=strict)\n",
+        fprintf(stderr,
+                "litbook: error: chunks cannot be sandboxed here: %s (and --sandbox=strict)\n",
                 b->sandbox.why);
         rc = LB_EXIT_INPUT;
     }

@@ -150,9 +150,9 @@ void lb_bwrap_argv(const lb_bwrap_cfg *cfg, const lb_bwrap_run *run, const char 
     push2(argv, "--proc", "/proc");
     mounts(cfg, run, argv);
     push2(argv, "--chdir", run->scratch);
-    static const char *const ns[] = {"--unshare-ipc", "--unshare-pid",        "--unshare-net",
-                                     "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent",
-                                     "--new-session", NULL};
+    static const char *const ns[] = {
+        "--unshare-ipc",        "--unshare-pid",     "--unshare-net", "--unshare-uts",
+        "--unshare-cgroup-try", "--die-with-parent", "--new-session", NULL};
     for (size_t i = 0; ns[i]; i++)
         lb_strv_push(argv, ns[i]);
     push2(argv, "--cap-drop", "ALL");
@@ -288,7 +288,6 @@ static void open_ancestors(lb_bwrap_cfg *cfg, const char *path)
     }
     free(real);
 }
-
 
 /* A tool's folder, or for one in a bin/ folder (a virtual environment, a
  * prefix) the folder above it, whose lib/ it reads. */

@@ -38,11 +38,11 @@ enum { LB_SANDBOX_UID = 65534, LB_SANDBOX_GID = 65534 };
 /* Per build: where the tools are, and what to hide. Owned by whoever
  * fills it (lb_bwrap_cfg_free frees what lb_bwrap_cfg_init filled). */
 typedef struct {
-    char *bwrap;  /* absolute path of bwrap */
-    char *runner; /* litbook's own executable (started inside as the runner) */
-    int as_root;  /* litbook runs as root: bwrap privileged, runner drops to LB_SANDBOX_UID */
-    lb_strv hide; /* existing host folders covered with an empty tmpfs */
-    lb_strv show; /* host paths shown read-only again, even inside a hidden one */
+    char *bwrap;   /* absolute path of bwrap */
+    char *runner;  /* litbook's own executable (started inside as the runner) */
+    int as_root;   /* litbook runs as root: bwrap privileged, runner drops to LB_SANDBOX_UID */
+    lb_strv hide;  /* existing host folders covered with an empty tmpfs */
+    lb_strv show;  /* host paths shown read-only again, even inside a hidden one */
     char *out_dir; /* never shown, whatever a show says */
 } lb_bwrap_cfg;
 

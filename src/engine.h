@@ -23,7 +23,7 @@ typedef struct {
      * files in $HOME, which the sandbox hides. NULL: run python. */
     const char *python_exe;
     int verbose;
-    volatile int *cancel; /* nonzero: stop children at once (SIGINT) */
+    volatile int *cancel;         /* nonzero: stop children at once (SIGINT) */
     struct lb_sandbox_s *sandbox; /* every chunk process runs in it; NULL: none */
 } lb_ctx;
 

@@ -345,7 +345,8 @@ static void cap_memory(lb_jail *j, unsigned long long max_memory)
     if (!M.v1_mem || !(j->dirs[2] = make_cgroup(M.v1_mem)))
         return;
     if (write_str(j->dirs[2], "memory.limit_in_bytes", cap) == 0) {
-        write_str(j->dirs[2], "memory.memsw.limit_in_bytes", cap); /* absent without swap accounting */
+        write_str(j->dirs[2], "memory.memsw.limit_in_bytes",
+                  cap); /* absent without swap accounting */
         j->procs_fd[2] = open_in(j->dirs[2], "cgroup.procs");
         j->mem_capped = j->procs_fd[2] >= 0;
     }

@@ -48,16 +48,11 @@ static int usage_error(const char *msg)
 static int parse(int argc, char **argv, lb_build_opts *o, const char *cmd)
 {
     static const struct option longs[] = {
-        {"out", required_argument, 0, 'o'},
-        {"jobs", required_argument, 0, 'j'},
-        {"force", no_argument, 0, 'B'},
-        {"keep-going", no_argument, 0, 'k'},
-        {"update", no_argument, 0, 'U'},
-        {"record", no_argument, 0, 'R'},
-        {"quiet", no_argument, 0, 'q'},
-        {"verbose", no_argument, 0, 'v'},
-        {"sandbox", required_argument, 0, 'S'},
-        {0, 0, 0, 0},
+        {"out", required_argument, 0, 'o'},     {"jobs", required_argument, 0, 'j'},
+        {"force", no_argument, 0, 'B'},         {"keep-going", no_argument, 0, 'k'},
+        {"update", no_argument, 0, 'U'},        {"record", no_argument, 0, 'R'},
+        {"quiet", no_argument, 0, 'q'},         {"verbose", no_argument, 0, 'v'},
+        {"sandbox", required_argument, 0, 'S'}, {0, 0, 0, 0},
     };
     int ch;
     opterr = 0;

@@ -74,8 +74,7 @@ void lb_progress_failed(lb_progress *p, const lb_chapter *ch, const lb_chunk *c)
             fputc('\n', stderr);
     }
     if (c->res.mismatch) {
-        fputs("note: if the new output is right, accept it with: litbook build --update ",
-              stderr);
+        fputs("note: if the new output is right, accept it with: litbook build --update ", stderr);
         lb_fputs_visible(ch->path, stderr);
         fputc('\n', stderr);
     }

@@ -57,8 +57,8 @@ void lb_sandbox_explain(const lb_opts *o, const lb_spawn_result *r, lb_buf *out)
 
 /* --- the build's sandbox ----------------------------------------------- */
 
-int lb_sandbox_init(lb_sandbox *s, lb_sandbox_mode mode, const char *out_dir,
-                    const char *book_dir, const char *const *tools)
+int lb_sandbox_init(lb_sandbox *s, lb_sandbox_mode mode, const char *out_dir, const char *book_dir,
+                    const char *const *tools)
 {
     memset(s, 0, sizeof *s);
     s->mode = mode;
@@ -143,8 +143,7 @@ static void try_sandbox(lb_sandbox *s, const char *tmp_root)
         s->state = -1;
         lb_buf m = LB_BUF_INIT;
         if (rc == -2)
-            lb_buf_printf(&m, "cannot hand %s to uid %d: %s", dir.ptr, s->as_uid,
-                          strerror(errno));
+            lb_buf_printf(&m, "cannot hand %s to uid %d: %s", dir.ptr, s->as_uid, strerror(errno));
         else
             lb_spawn_describe(&r, req.timeout_s, &m);
         const char *err = lb_buf_str(&r.err);

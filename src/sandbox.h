@@ -29,8 +29,8 @@ typedef struct lb_sandbox_s {
     int configured; /* cfg is valid */
     lb_bwrap_cfg cfg;
     pthread_mutex_t lock;
-    int state; /* 0: not tried; 1: works; -1: does not */
-    int as_uid; /* the uid a scratch folder must belong to (-1: ours) */
+    int state;     /* 0: not tried; 1: works; -1: does not */
+    int as_uid;    /* the uid a scratch folder must belong to (-1: ours) */
     char why[512]; /* why there is none */
 } lb_sandbox;
 
@@ -39,8 +39,8 @@ typedef struct lb_sandbox_s {
  * No process is started. Returns -1 only under LB_SANDBOX_STRICT when no
  * sandbox can be had (s->why says why); prints the warning that chunks
  * are not sandboxed under LB_SANDBOX_AUTO. Free with lb_sandbox_free. */
-int lb_sandbox_init(lb_sandbox *s, lb_sandbox_mode mode, const char *out_dir,
-                    const char *book_dir, const char *const *tools);
+int lb_sandbox_init(lb_sandbox *s, lb_sandbox_mode mode, const char *out_dir, const char *book_dir,
+                    const char *const *tools);
 void lb_sandbox_free(lb_sandbox *s);
 
 /* The sandbox to run in, NULL to run without one (mode off, or auto and

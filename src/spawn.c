@@ -501,9 +501,8 @@ typedef struct {
 
 static void close_all(run_fds *f)
 {
-    int *all[] = {&f->in[0],     &f->in[1],     &f->out[0],    &f->out[1],
-                  &f->err[0],    &f->err[1],    &f->errpipe[0], &f->errpipe[1],
-                  &f->report[0], &f->report[1]};
+    int *all[] = {&f->in[0],  &f->in[1],      &f->out[0],     &f->out[1],    &f->err[0],
+                  &f->err[1], &f->errpipe[0], &f->errpipe[1], &f->report[0], &f->report[1]};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++)
         close_fd(all[i]);
 }
