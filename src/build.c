@@ -48,6 +48,7 @@ struct build {
     lb_ctx ctx;
     char *cache_dir;
     char *out_abs; /* the output folder, absolute */
+    lb_strv files; /* the chapter files found; an error may name one */
     lb_sandbox sandbox;
     int sandbox_ready; /* lb_sandbox_init was called */
     char *cc_id, *gp_id;
@@ -187,6 +188,7 @@ static int load_book(build *b, lb_diag *d)
     lb_strv files = {0};
     if (list_chapters(b->o->book_dir, &files, d) < 0)
         return -1;
+    b->files = files; /* owned by b: a diagnostic may point into it */
     b->chapters = lb_xcalloc(files.n ? files.n : 1, sizeof *b->chapters);
     int rc = 0;
     /* The front page first, then the chapters in name order. */
@@ -202,7 +204,6 @@ static int load_book(build *b, lb_diag *d)
             }
         }
     }
-    lb_strv_free(&files);
     return rc < 0 ? -1 : mark_named(b, d);
 }
 
@@ -991,6 +992,7 @@ static void free_build(build *b)
     free(b->named);
     free(b->cache_dir);
     free(b->out_abs);
+    lb_strv_free(&b->files);
     if (b->sandbox_ready)
         lb_sandbox_free(&b->sandbox);
     free(b->cc_id);
