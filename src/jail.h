@@ -31,7 +31,8 @@
 
 #include "buf.h"
 
-/* dirs[0]: cgroup v2; dirs[1]: v1 pids; dirs[2]: v1 memory. */
+/* dirs[0]: cgroup v2; dirs[1]: v1 pids; procs_fd[2]: the thread's v1
+ * memory cgroup (mem_dir; dirs[2] stays NULL). */
 enum { LB_JAIL_NDIRS = 3 };
 
 typedef struct {
@@ -41,6 +42,8 @@ typedef struct {
     int kill_fd;                 /* dirs[0]'s cgroup.kill, or -1 */
     int pids_capped;             /* max_procs is enforced by a pids.max */
     int mem_capped;              /* max_memory holds for the run as a whole */
+    const char *mem_dir;         /* the thread's own v1 memory cgroup (borrowed), or NULL */
+    long oom_base;               /* its OOM kill count when the run began */
     int nproc_rlimit;            /* else: the RLIMIT_NPROC to set, 0 none */
 } lb_jail;
 
@@ -48,7 +51,7 @@ typedef struct {
  * fails: what the machine does not allow is left out (see
  * lb_jail_describe). max_procs 0: no cap. max_memory (bytes; 0: none)
  * caps the memory of all its processes together (and their tmpfs files),
- * by a memory cgroup: v2 memory.max with no swap, or v1
+ * by a memory cgroup: v2 memory.max with no swap, or the calling thread's v1
  * memory.limit_in_bytes and memsw. Free with lb_jail_close. */
 void lb_jail_open(lb_jail *j, unsigned long max_procs, unsigned long long max_memory);
 
