@@ -22,9 +22,9 @@ DEB_PACKAGES := build-essential pkg-config libcmark-gfm-dev libcmark-gfm-extensi
 	gnuplot-nox libopenblas-dev python3 python3-numpy tidy libxml2-utils \
 	source-highlight chromium clang libclang-rt-dev valgrind clang-format cppcheck \
 	python3-venv nodejs katex libjs-katex fonts-katex libjs-lunr node-lunr poppler-utils \
-	libmicrohttpd-dev
+	libmicrohttpd-dev bubblewrap
 
-LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_SRC := $(filter-out src/main.c src/runner_main.c,$(wildcard src/*.c))
 HDRS := $(wildcard src/*.h) include/litbook.h
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 
@@ -49,7 +49,7 @@ LITBOOK := build/litbook
 
 all: book
 
-tool: $(LITBOOK)
+tool: $(LITBOOK) build/litbook-runner
 
 # The book's python chunks run with the project's own environment, .venv/
 # (make deps: Debian's python3 with JAX and NumPy pinned by hash from
@@ -135,6 +135,13 @@ build-asan/liblitbook.a: $(ASAN_OBJ)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
+# The first process in every chunk's sandbox (src/runner.h): static, so
+# that it starts without loading shared libraries. litbook looks for it
+# beside itself, and is its own runner (slower) where it is missing.
+build/litbook-runner build-asan/litbook-runner: src/runner_main.c src/runner.c src/runner.h
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(OPT) -static -Isrc src/runner_main.c src/runner.c -o $@
+
 $(LITBOOK): src/main.c build/liblitbook.a
 	$(CC) $(BASE_CFLAGS) $(OPT) -Isrc $< build/liblitbook.a $(PKG_LIBS) -lpthread -o $@
 
@@ -150,9 +157,9 @@ build-asan/tests/%: tests/unit/%.c build-asan/liblitbook.a
 	$(CC) $(BASE_CFLAGS) -O1 $(SAN_FLAGS) -Isrc -Iinclude $< build-asan/liblitbook.a $(PKG_LIBS) -lcmocka -lpthread -lm -o $@
 
 unit: $(UNITS)
-e2e: $(LITBOOK)
+e2e: $(LITBOOK) build/litbook-runner
 
-bench: $(LITBOOK)
+bench: $(LITBOOK) build/litbook-runner
 	bench/run
 
 # Fuzzing (tests/fuzz): libFuzzer targets built with clang, each run for
@@ -180,7 +187,7 @@ fuzz-replay: $(FUZZ_REPLAYS)
 
 # Everything ends in one summary line from tools/run-tests. (After the
 # fuzz variables: make expands a rule's prerequisites where it reads it.)
-check: $(LITBOOK) build-asan/litbook $(UNITS) $(ASAN_UNITS) $(FUZZ_REPLAYS)
+check: $(LITBOOK) build/litbook-runner build-asan/litbook build-asan/litbook-runner $(UNITS) $(ASAN_UNITS) $(FUZZ_REPLAYS)
 	tools/run-tests
 
 fuzz: $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)

@@ -93,6 +93,21 @@ void lb_buf_printf(lb_buf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
+void lb_buf_put_url(lb_buf *b, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+            *p == '-' || *p == '.' || *p == '_' || *p == '~') {
+            lb_buf_putc(b, (char)*p);
+        } else {
+            lb_buf_putc(b, '%');
+            lb_buf_putc(b, hex[*p >> 4]);
+            lb_buf_putc(b, hex[*p & 15]);
+        }
+    }
+}
+
 void lb_buf_put_html(lb_buf *b, const char *s, size_t n)
 {
     size_t start = 0;

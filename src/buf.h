@@ -25,6 +25,9 @@ void lb_buf_putc(lb_buf *b, char c);
 void lb_buf_printf(lb_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends s with &, <, >, " escaped for HTML text and attribute values. */
 void lb_buf_put_html(lb_buf *b, const char *s, size_t n);
+/* Appends s percent-encoded: every byte but A-Z a-z 0-9 - . _ ~ becomes
+ * %XX. The result is safe in an href, and in an id, as it is. */
+void lb_buf_put_url(lb_buf *b, const char *s);
 void lb_buf_reset(lb_buf *b);
 /* Returns "" for an empty buffer, never NULL. Owned by b. */
 const char *lb_buf_str(const lb_buf *b);

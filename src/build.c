@@ -57,6 +57,10 @@ struct build {
     const lb_build_opts *o;
     lb_ctx ctx;
     char *cache_dir;
+    char *out_abs; /* the output folder, absolute */
+    lb_strv files; /* the chapter files found; an error may name one */
+    lb_sandbox sandbox;
+    int sandbox_ready; /* lb_sandbox_init was called */
     char *cc_id, *gp_id;
     lb_python_info py;    /* probed only when the book has python chunks */
     lb_chapter *chapters; /* all, in book order, front page first if any */
@@ -144,11 +148,60 @@ static int mark_named(build *b, lb_diag *d)
     return 0;
 }
 
+/* A chapter must be a regular file of the book: reading a FIFO or a
+ * device would hang the build or never end, and a symlink to a file
+ * elsewhere would publish it (~/.ssh/id_rsa.md). The name answer-book is
+ * the single-file book's page. */
+static int check_chapter_file(const char *path, const char *book_dir, lb_diag *d)
+{
+    struct stat st;
+    if (lstat(path, &st) < 0) {
+        lb_diag_set(d, LB_ERROR, path, 0, 0, "cannot read the chapter: %s", strerror(errno));
+        return -1;
+    }
+    if (S_ISLNK(st.st_mode)) {
+        char *target = realpath(path, NULL), *book = realpath(book_dir, NULL);
+        size_t n = book ? strlen(book) : 0;
+        int inside = target && book && strncmp(target, book, n) == 0 && target[n] == '/';
+        free(target);
+        free(book);
+        if (!inside) {
+            lb_diag_set(d, LB_ERROR, path, 0, 0,
+                        "the chapter is a symbolic link to a file outside the book's folder; "
+                        "refused");
+            return -1;
+        }
+        if (stat(path, &st) < 0) {
+            lb_diag_set(d, LB_ERROR, path, 0, 0, "cannot read the chapter: %s", strerror(errno));
+            return -1;
+        }
+    }
+    if (!S_ISREG(st.st_mode)) {
+        lb_diag_set(d, LB_ERROR, path, 0, 0, "the chapter is not a regular file (%s)",
+                    S_ISFIFO(st.st_mode)   ? "a FIFO"
+                    : S_ISCHR(st.st_mode)  ? "a character device"
+                    : S_ISBLK(st.st_mode)  ? "a block device"
+                    : S_ISSOCK(st.st_mode) ? "a socket"
+                    : S_ISDIR(st.st_mode)  ? "a folder"
+                                           : "not a file");
+        return -1;
+    }
+    const char *base = strrchr(path, '/');
+    if (strcmp(base ? base + 1 : path, "answer-book.md") == 0) {
+        lb_diag_set(d, LB_ERROR, path, 0, 0,
+                    "a chapter cannot be named answer-book.md: answer-book.html is the "
+                    "single-file book (rename the chapter)");
+        return -1;
+    }
+    return 0;
+}
+
 static int load_book(build *b, lb_diag *d)
 {
     lb_strv files = {0};
     if (list_chapters(b->o->book_dir, &files, d) < 0)
         return -1;
+    b->files = files; /* owned by b: a diagnostic may point into it */
     b->chapters = lb_xcalloc(files.n ? files.n : 1, sizeof *b->chapters);
     int rc = 0, failed = 0;
     /* The front page first, then the chapters in name order. Every
@@ -161,6 +214,15 @@ static int load_book(build *b, lb_diag *d)
             if ((strcmp(base, "index.md") == 0) != (pass == 0))
                 continue;
             lb_diag one = {LB_ERROR, NULL, 0, 0, ""};
+            /* A FIFO, a device or a link out of the book is refused
+             * before it is opened (reading a FIFO would block). */
+            if (check_chapter_file(files.v[i], b->o->book_dir, &one) < 0) {
+                if (failed++ > 0)
+                    lb_diag_print(stderr, d, lb_diag_stderr_color());
+                *d = one;
+                rc = -1;
+                continue;
+            }
             if (lb_chapter_load(files.v[i], &b->chapters[b->n], &one) < 0) {
                 if (failed++ > 0)
                     lb_diag_print(stderr, d, lb_diag_stderr_color());
@@ -170,7 +232,6 @@ static int load_book(build *b, lb_diag *d)
             b->n++;
         }
     }
-    lb_strv_free(&files);
     return rc < 0 ? -1 : mark_named(b, d);
 }
 
@@ -215,6 +276,14 @@ static void hash_limits(lb_hash *h, const lb_opts *o)
     lb_buf_free(&env);
 }
 
+/* Whether chunks run sandboxed is part of every key: a result a chunk
+ * produced with the whole machine in reach is not reused as one made in
+ * the sandbox. */
+static void hash_sandbox(const build *b, lb_hash *h)
+{
+    lb_hash_str(h, b->sandbox.configured ? "sandbox=bwrap" : "sandbox=none");
+}
+
 /* Everything a C chunk's result depends on that is known before it runs;
  * the headers it includes are checked by the cache entry itself. */
 static void key_c(build *b, chunk_job *j)
@@ -237,6 +306,7 @@ static void key_c(build *b, chunk_job *j)
     snprintf(nums, sizeof nums, "%d %a %d %u", (int)o->eval, o->timeout, o->repeat, o->sanitize);
     lb_hash_str(&h, nums);
     hash_limits(&h, o);
+    hash_sandbox(b, &h);
     lb_hash_hex(&h, j->key);
 }
 
@@ -267,6 +337,7 @@ static void key_python(build *b, chunk_job *j)
     snprintf(nums, sizeof nums, "%d %a %d", (int)o->eval, o->timeout, o->repeat);
     lb_hash_str(&h, nums);
     hash_limits(&h, o);
+    hash_sandbox(b, &h);
     lb_hash_hex(&h, j->key);
 }
 
@@ -286,6 +357,11 @@ static void plan_python(build *b)
     }
     if (any)
         lb_python_probe(&b->ctx, b->cache_dir, &mods, &b->py);
+    /* $PYTHON may be a wrapper: the sandbox must show the real one. */
+    if (any && b->py.executable && b->sandbox.configured) {
+        lb_bwrap_show_tool(&b->sandbox.cfg, b->py.executable);
+        b->ctx.python_exe = b->py.executable;
+    }
     lb_strv_free(&mods);
     for (size_t i = 0; i < b->njobs; i++)
         if (b->jobs[i].c->opts.engine == LB_ENGINE_PYTHON)
@@ -302,6 +378,7 @@ static void key_gnuplot(build *b, chunk_job *j)
     lb_hash_str(&h, j->c->anchor); /* ids inside the SVG carry it */
     lb_hash_str(&h, j->c->opts.width);
     lb_hash_str(&h, j->c->opts.height);
+    hash_sandbox(b, &h);
     for (size_t i = 0; i < j->data_in.n; i++) {
         char fh[33] = "missing";
         lb_file_hash(j->data_in.v[i], fh);
@@ -1068,13 +1145,13 @@ static int set_paths(build *b, lb_diag *d)
     char *abs_out = lb_buf_detach(&p);
     lb_buf_printf(&p, "%s/.cache", abs_out);
     b->cache_dir = lb_buf_detach(&p);
+    b->out_abs = abs_out;
     lb_buf_printf(&p, "%s/include", b->cache_dir);
     b->ctx.include_dir = lb_buf_detach(&p);
     lb_buf_printf(&p, "%s/tmp", b->cache_dir);
     b->ctx.tmp_root = lb_buf_detach(&p);
     lb_buf_printf(&p, "%s/data", b->cache_dir);
     b->ctx.data_dir = lb_buf_detach(&p);
-    free(abs_out);
     return 0;
 }
 
@@ -1178,6 +1255,10 @@ static void free_build(build *b)
     free(b->chapters);
     free(b->named);
     free(b->cache_dir);
+    free(b->out_abs);
+    lb_strv_free(&b->files);
+    if (b->sandbox_ready)
+        lb_sandbox_free(&b->sandbox);
     free(b->cc_id);
     free(b->gp_id);
     lb_python_info_free(&b->py);
@@ -1258,6 +1339,17 @@ static int run_build(build *b, lb_diag *d, double t0)
         return LB_EXIT_INPUT;
     }
     init_ctx(b);
+    const char *tools[] = {b->ctx.cc.v[0], b->ctx.python, "gnuplot", NULL};
+    b->sandbox_ready = 1;
+    if (lb_sandbox_init(&b->sandbox, (lb_sandbox_mode)b->o->sandbox, b->out_abs, b->o->book_dir,
+                        tools) < 0) {
+        lb_diag_set(d, LB_ERROR, NULL, 0, 0,
+                    "chunks cannot be sandboxed here: %s (and --sandbox=strict)", b->sandbox.why);
+        free(jobs);
+        close(lockfd);
+        return LB_EXIT_INPUT;
+    }
+    b->ctx.sandbox = &b->sandbox;
     b->cc_id = lb_tool_identity(b->cache_dir, b->ctx.cc.v[0]);
     if (!b->cc_id)
         b->cc_id = lb_xstrdup(b->ctx.cc.v[0]); /* the failure shows at compile time */
@@ -1306,6 +1398,12 @@ static int run_build(build *b, lb_diag *d, double t0)
     lb_progress_summary s;
     if ((count_jobs(b, &s) || bad_refs) && rc == LB_EXIT_OK)
         rc = LB_EXIT_FAILED;
+    if (b->sandbox.mode == LB_SANDBOX_STRICT && b->sandbox.state < 0 && rc != LB_EXIT_INTERRUPTED) {
+        fprintf(stderr,
+                "litbook: error: chunks cannot be sandboxed here: %s (and --sandbox=strict)\n",
+                b->sandbox.why);
+        rc = LB_EXIT_INPUT;
+    }
     s.seconds = now_s() - t0;
     if (rc != LB_EXIT_INTERRUPTED)
         lb_progress_summarize(&b->progress, &s);
@@ -1343,9 +1441,23 @@ int lb_clean(const char *out_dir)
                 out_dir);
         return LB_EXIT_INPUT;
     }
+    /* A build in progress holds the lock: clean waits for it, rather than
+     * pull its folders (and the lock itself) from under it. */
+    lb_buf lp = LB_BUF_INIT;
+    lb_buf_printf(&lp, "%s/.cache/lock", out_dir);
+    int fd = open(lp.ptr, O_RDWR | O_CLOEXEC);
+    lb_buf_free(&lp);
+    if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        fprintf(stderr, "litbook: a build is using %s; waiting for it to finish\n", out_dir);
+        while (flock(fd, LOCK_EX) < 0 && errno == EINTR)
+            ;
+    }
+    int rc = LB_EXIT_OK;
     if (lb_remove_tree(out_dir) < 0) {
         fprintf(stderr, "litbook: error: cannot remove %s: %s\n", out_dir, strerror(errno));
-        return LB_EXIT_INPUT;
+        rc = LB_EXIT_INPUT;
     }
-    return LB_EXIT_OK;
+    if (fd >= 0)
+        close(fd);
+    return rc;
 }

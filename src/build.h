@@ -30,6 +30,7 @@ typedef struct {
      * only valid during the call. */
     void (*on_read)(void *ctx, const char *path);
     void *on_read_ctx;
+    int sandbox; /* lb_sandbox_mode (sandbox.h): auto, strict, off */
 } lb_build_opts;
 
 enum { LB_EXIT_OK = 0, LB_EXIT_FAILED = 1, LB_EXIT_INPUT = 2, LB_EXIT_INTERRUPTED = 130 };

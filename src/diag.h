@@ -25,4 +25,11 @@ void lb_diag_print(FILE *f, const lb_diag *d, int use_color);
 /* Whether stderr should get colour: a terminal and NO_COLOR unset. */
 int lb_diag_stderr_color(void);
 
+/* Writes s to f with every control character shown instead of obeyed:
+ * C0 bytes but newline and tab, DEL, and the UTF-8 C1 controls
+ * (U+0080..U+009F) become \xHH or \u00HH. Program output and file names
+ * reach the terminal through this, so a chunk cannot set the window
+ * title, move the cursor or forge a status line. */
+void lb_fputs_visible(const char *s, FILE *f);
+
 #endif

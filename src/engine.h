@@ -18,8 +18,13 @@ typedef struct {
     char *tmp_root;     /* scratch space for chunk directories */
     char *data_dir;     /* NAME.tsv files saved by data= chunks */
     char *python;       /* $PYTHON or "python3" */
+    /* Its sys.executable (borrowed from the probe), what a sandboxed
+     * chunk runs: $PYTHON may be a wrapper or a pyenv shim that needs
+     * files in $HOME, which the sandbox hides. NULL: run python. */
+    const char *python_exe;
     int verbose;
-    volatile int *cancel; /* nonzero: stop children at once (SIGINT) */
+    volatile int *cancel;         /* nonzero: stop children at once (SIGINT) */
+    struct lb_sandbox_s *sandbox; /* every chunk process runs in it; NULL: none */
 } lb_ctx;
 
 /* The compiler command line for c (everything but the -o, source and
@@ -92,9 +97,14 @@ int lb_python_twin_compare(lb_chapter *ch, lb_chunk *py);
 /* Makes a fresh private directory under ctx->tmp_root; returns its path
  * (caller frees) or NULL with errno set. */
 char *lb_make_workdir(const lb_ctx *ctx);
-/* The same for chunk c's run: on failure c->res is marked failed with the
+/* The same for chunk c's run, made the sandbox's (which is tried first,
+ * see lb_sandbox_get): on failure c->res is marked failed with the
  * reason, and NULL returned. */
 char *lb_chunk_workdir(const lb_ctx *ctx, lb_chunk *c);
+
+/* What a chunk of ch may read besides the host's system folders: its
+ * chapter's folder and litbook.h's. Appends to ro. */
+void lb_chunk_ro(const lb_ctx *ctx, const lb_chapter *ch, lb_strv *ro);
 
 /* Compares a chunk that ran with its expected block (if any) and its
  * expected exit status, checks its claims, and marks c->res failed or

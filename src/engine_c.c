@@ -33,7 +33,21 @@ char *lb_make_workdir(const lb_ctx *ctx)
 
 char *lb_chunk_workdir(const lb_ctx *ctx, lb_chunk *c)
 {
+    int fatal = 0;
+    if (ctx->sandbox && !lb_sandbox_get(ctx->sandbox, ctx->tmp_root, &fatal) && fatal) {
+        lb_buf m = LB_BUF_INIT;
+        lb_buf_printf(&m, "not run: chunks must be sandboxed (--sandbox=strict), and %s",
+                      ctx->sandbox->why);
+        lb_run_fail(c, m.ptr, NULL);
+        lb_buf_free(&m);
+        return NULL;
+    }
     char *dir = lb_make_workdir(ctx);
+    if (dir && ctx->sandbox && lb_sandbox_own(ctx->sandbox, dir) < 0) {
+        lb_remove_tree(dir);
+        free(dir);
+        dir = NULL;
+    }
     if (!dir) {
         lb_buf m = LB_BUF_INIT;
         lb_buf_printf(&m, "cannot make a working directory under %s: %s", ctx->tmp_root,
@@ -42,6 +56,13 @@ char *lb_chunk_workdir(const lb_ctx *ctx, lb_chunk *c)
         lb_buf_free(&m);
     }
     return dir;
+}
+
+void lb_chunk_ro(const lb_ctx *ctx, const lb_chapter *ch, lb_strv *ro)
+{
+    lb_strv_push(ro, ctx->include_dir);
+    if (ch->dir && ch->dir[0] == '/')
+        lb_strv_push(ro, ch->dir);
 }
 
 /* Runs a short helper command (pkg-config) and returns its stdout, or NULL
@@ -73,7 +94,9 @@ static void add_words(lb_strv *argv, const char *text)
 static void add_lib(lb_strv *argv, const char *lib)
 {
     char *pc[] = {"pkg-config", "--cflags", "--libs", (char *)lib, NULL};
-    char *flags = strchr(lib, '/') ? NULL : capture(pc);
+    /* pkg-config runs outside the sandbox: give it only plain names, never
+     * an option. */
+    char *flags = strchr(lib, '/') || lib[0] == '-' ? NULL : capture(pc);
     if (flags) {
         add_words(argv, flags);
         free(flags);
@@ -182,7 +205,7 @@ static char *display_command(const lb_strv *argv)
 }
 
 static int compile(const lb_ctx *ctx, const lb_chapter *ch, lb_chunk *c, const char *dir,
-                   lb_strv *deps)
+                   const lb_strv *ro, lb_strv *deps)
 {
     lb_strv argv = {0};
     lb_c_compile_argv(ctx, ch, c, &argv);
@@ -200,6 +223,15 @@ static int compile(const lb_ctx *ctx, const lb_chapter *ch, lb_chunk *c, const c
     req.cwd = dir;
     req.timeout_s = 120;
     req.cancel = ctx->cancel;
+    /* The compiler is the chunk's too: cflags= can run anything through
+     * -wrapper, -fplugin= or -B. It gets the chunk's memory and process
+     * limits (a #include "/dev/zero" must not eat the machine). */
+    req.contain = 1;
+    req.max_procs = c->opts.procs;
+    req.max_memory = c->opts.memory;
+    req.rlimit_as_bytes = (unsigned long)c->opts.memory;
+    req.rlimit_fsize_bytes = (unsigned long)c->opts.filesize;
+    lb_sandbox_place(ctx->sandbox, dir, ro, c->opts.memory, &req);
     lb_spawn_result r = {0};
     int rc = lb_spawn_run(&req, &r);
     int ok = rc == 0 && r.exited && r.exit_code == 0;
@@ -321,7 +353,7 @@ void lb_check_result(lb_chunk *c)
     res->status = LB_RES_OK;
 }
 
-static void run_program(lb_chunk *c, const char *dir, const volatile int *cancel)
+static void run_program(const lb_ctx *ctx, lb_chunk *c, const char *dir, const lb_strv *ro)
 {
     lb_strv env = {0};
     char *const *envp = NULL;
@@ -330,7 +362,7 @@ static void run_program(lb_chunk *c, const char *dir, const volatile int *cancel
         envp = env.v;
     }
     static const char *const command[] = {"./prog", NULL};
-    lb_run_spec spec = {command, envp, dir, cancel};
+    lb_run_spec spec = {command, envp, dir, ctx->cancel, ctx->sandbox, ro};
     lb_spawn_result r = {0};
     if (lb_run_once(&spec, c, &r) != 0) {
         lb_buf m = LB_BUF_INIT;
@@ -353,16 +385,19 @@ void lb_engine_c(const lb_ctx *ctx, lb_chapter *ch, lb_chunk *c, const char *src
     char *dir = lb_chunk_workdir(ctx, c);
     if (!dir)
         return;
+    lb_strv ro = {0};
+    lb_chunk_ro(ctx, ch, &ro);
     lb_buf path = LB_BUF_INIT;
     lb_buf_printf(&path, "%s/prog.c", dir);
     if (lb_write_file_atomic(path.ptr, src, strlen(src)) < 0) {
         lb_run_fail(c, "cannot write the program's source", strerror(errno));
-    } else if (compile(ctx, ch, c, dir, deps) == 0) {
+    } else if (compile(ctx, ch, c, dir, &ro, deps) == 0) {
         if (c->opts.eval == LB_EVAL_COMPILE)
             c->res.status = LB_RES_OK;
         else
-            run_program(c, dir, ctx->cancel);
+            run_program(ctx, c, dir, &ro);
     }
+    lb_strv_free(&ro);
     lb_buf_free(&path);
     lb_remove_tree(dir);
     free(dir);

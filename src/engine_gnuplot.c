@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "sandbox.h"
 #include "spawn.h"
 
 /* The house style, set before the author's script so it can override any
@@ -157,7 +158,8 @@ static int link_data(const char *dir, const lb_strv *data, lb_buf *err)
     return 0;
 }
 
-static void run_gnuplot(const lb_ctx *ctx, lb_chapter *ch, lb_chunk *c, const char *dir)
+static void run_gnuplot(const lb_ctx *ctx, lb_chapter *ch, lb_chunk *c, const char *dir,
+                        const lb_strv *data)
 {
     char *argv[] = {"gnuplot", "style.gp", "plot.gp", NULL};
     lb_spawn_req req = {0};
@@ -165,6 +167,14 @@ static void run_gnuplot(const lb_ctx *ctx, lb_chapter *ch, lb_chunk *c, const ch
     req.cwd = dir;
     req.timeout_s = c->opts.timeout;
     req.cancel = ctx->cancel;
+    /* system() and !cmd run whatever a script says: contained and limited
+     * like any chunk, reading only its data files. */
+    lb_sandbox_apply(&c->opts, &req);
+    lb_strv ro = {0};
+    lb_chunk_ro(ctx, ch, &ro);
+    for (size_t i = 0; i < data->n; i++)
+        lb_strv_push(&ro, data->v[i]);
+    lb_sandbox_place(ctx->sandbox, dir, &ro, c->opts.memory, &req);
     lb_spawn_result r = {0};
     lb_buf msg = LB_BUF_INIT;
     if (lb_spawn_run(&req, &r) != 0) {
@@ -202,6 +212,7 @@ static void run_gnuplot(const lb_ctx *ctx, lb_chapter *ch, lb_chunk *c, const ch
     c->res.first.wall_s = r.wall_s;
     lb_buf_free(&msg);
     lb_spawn_result_free(&r);
+    lb_strv_free(&ro);
 }
 
 void lb_engine_gnuplot(const lb_ctx *ctx, lb_chapter *ch, lb_chunk *c, const lb_strv *data)
@@ -228,7 +239,7 @@ void lb_engine_gnuplot(const lb_ctx *ctx, lb_chapter *ch, lb_chunk *c, const lb_
         c->res.status = LB_RES_FAILED;
         c->res.failure = lb_buf_detach(&err);
     } else {
-        run_gnuplot(ctx, ch, c, dir);
+        run_gnuplot(ctx, ch, c, dir, data);
     }
     c->res.command = lb_xstrdup("gnuplot");
     lb_buf_free(&style);

@@ -12,6 +12,7 @@
 #include "fsutil.h"
 #include "match.h"
 #include "render.h"
+#include "sandbox.h"
 #include "spawn.h"
 #include "run.h"
 
@@ -387,8 +388,11 @@ static void run_program(const lb_ctx *ctx, const lb_chapter *ch, lb_chunk *c, co
 {
     lb_strv env = {0};
     python_env(&env);
-    const char *const command[] = {ctx->python, "prog.py", NULL};
-    lb_run_spec spec = {command, env.v, dir, ctx->cancel};
+    lb_strv ro = {0};
+    lb_chunk_ro(ctx, ch, &ro);
+    const char *exe = ctx->sandbox && ctx->python_exe ? ctx->python_exe : ctx->python;
+    const char *const command[] = {exe, "prog.py", NULL};
+    lb_run_spec spec = {command, env.v, dir, ctx->cancel, ctx->sandbox, &ro};
     lb_spawn_result r = {0};
     if (lb_run_once(&spec, c, &r) != 0) {
         lb_buf m = LB_BUF_INIT;
@@ -409,6 +413,7 @@ static void run_program(const lb_ctx *ctx, const lb_chapter *ch, lb_chunk *c, co
     lb_spawn_result_free(&r);
     lb_run_repeats(&spec, c);
     lb_strv_free(&env);
+    lb_strv_free(&ro);
 }
 
 void lb_engine_python(const lb_ctx *ctx, lb_chapter *ch, lb_chunk *c, const char *src,

@@ -31,7 +31,9 @@
 
 #include "buf.h"
 
-enum { LB_JAIL_NDIRS = 2 };
+/* dirs[0]: cgroup v2; dirs[1]: v1 pids; procs_fd[2]: the thread's v1
+ * memory cgroup (mem_dir; dirs[2] stays NULL). */
+enum { LB_JAIL_NDIRS = 3 };
 
 typedef struct {
     char *dirs[LB_JAIL_NDIRS];   /* cgroups made for this run (owned), or NULL */
@@ -39,13 +41,19 @@ typedef struct {
     int procs_fd[LB_JAIL_NDIRS]; /* their cgroup.procs, for the child; -1 */
     int kill_fd;                 /* dirs[0]'s cgroup.kill, or -1 */
     int pids_capped;             /* max_procs is enforced by a pids.max */
+    int mem_capped;              /* max_memory holds for the run as a whole */
+    const char *mem_dir;         /* the thread's own v1 memory cgroup (borrowed), or NULL */
+    long oom_base;               /* its OOM kill count when the run began */
     int nproc_rlimit;            /* else: the RLIMIT_NPROC to set, 0 none */
 } lb_jail;
 
 /* Prepares containment for one child, in the parent, before fork. Never
  * fails: what the machine does not allow is left out (see
- * lb_jail_describe). max_procs 0: no cap. Free with lb_jail_close. */
-void lb_jail_open(lb_jail *j, unsigned long max_procs);
+ * lb_jail_describe). max_procs 0: no cap. max_memory (bytes; 0: none)
+ * caps the memory of all its processes together (and their tmpfs files),
+ * by a memory cgroup: v2 memory.max with no swap, or the calling thread's v1
+ * memory.limit_in_bytes and memsw. Free with lb_jail_close. */
+void lb_jail_open(lb_jail *j, unsigned long max_procs, unsigned long long max_memory);
 
 /* In the child between fork and exec (async-signal-safe): joins the
  * cgroups. Returns 0 or -1 with errno. */
@@ -54,7 +62,9 @@ int lb_jail_enter(const lb_jail *j);
 /* In the parent once the direct child has exited (and before it is reaped,
  * so its pid and group id are not reused): kills every process the run
  * started, reaps the orphans that came back to us, removes the cgroups. */
-void lb_jail_close(lb_jail *j, pid_t child);
+/* Returns 1 when the memory cap made the kernel kill one of them (an OOM
+ * kill in the run's memory cgroup), else 0. */
+int lb_jail_close(lb_jail *j, pid_t child);
 
 /* Fork bookkeeping: call begin before fork and end right after it in the
  * parent with the new pid (or -1 when fork failed); forget once the child

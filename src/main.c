@@ -7,6 +7,8 @@
 
 #include "build.h"
 #include "init.h"
+#include "runner.h"
+#include "sandbox.h"
 #include "serve.h"
 #include "tangle.h"
 #include "version.h"
@@ -36,6 +38,9 @@ static const char usage[] =
     "      --pdf          publish: also print the single-file book to PDF\n"
     "  -p, --port PORT    serve: the port to listen on (default: 3000; 0: any free one)\n"
     "      --bind ADDR    serve: the address to listen on (default: 127.0.0.1)\n"
+    "      --sandbox=MODE auto: run every chunk process in a bubblewrap sandbox, or warn\n"
+    "                     that it cannot; strict: an error (exit 2) where it cannot;\n"
+    "                     off: no sandbox (to measure what it costs)\n"
     "\n"
     "environment: CC, CFLAGS, PYTHON, NO_COLOR\n"
     "exit status: 0 all chunks ran as expected, 1 some chunk failed, 2 usage or input error;\n"
@@ -58,12 +63,19 @@ static int parse(int argc, char **argv, lb_build_opts *o, lb_serve_opts *so, con
 {
     int serve = strcmp(cmd, "serve") == 0;
     static const struct option longs[] = {
-        {"out", required_argument, 0, 'o'},  {"jobs", required_argument, 0, 'j'},
-        {"force", no_argument, 0, 'B'},      {"keep-going", no_argument, 0, 'k'},
-        {"update", no_argument, 0, 'U'},     {"record", no_argument, 0, 'R'},
-        {"quiet", no_argument, 0, 'q'},      {"verbose", no_argument, 0, 'v'},
-        {"pdf", no_argument, 0, 'P'},        {"port", required_argument, 0, 'p'},
-        {"bind", required_argument, 0, 'A'}, {0, 0, 0, 0},
+        {"out", required_argument, 0, 'o'},
+        {"jobs", required_argument, 0, 'j'},
+        {"force", no_argument, 0, 'B'},
+        {"keep-going", no_argument, 0, 'k'},
+        {"update", no_argument, 0, 'U'},
+        {"record", no_argument, 0, 'R'},
+        {"quiet", no_argument, 0, 'q'},
+        {"verbose", no_argument, 0, 'v'},
+        {"pdf", no_argument, 0, 'P'},
+        {"port", required_argument, 0, 'p'},
+        {"bind", required_argument, 0, 'A'},
+        {"sandbox", required_argument, 0, 'S'},
+        {0, 0, 0, 0},
     };
     int ch;
     opterr = 0;
@@ -120,6 +132,16 @@ static int parse(int argc, char **argv, lb_build_opts *o, lb_serve_opts *so, con
                 return usage_error("--pdf is an option of 'publish'");
             o->pdf = 1;
             break;
+        case 'S':
+            if (strcmp(optarg, "auto") == 0)
+                o->sandbox = LB_SANDBOX_AUTO;
+            else if (strcmp(optarg, "strict") == 0)
+                o->sandbox = LB_SANDBOX_STRICT;
+            else if (strcmp(optarg, "off") == 0)
+                o->sandbox = LB_SANDBOX_OFF;
+            else
+                return usage_error("--sandbox wants auto, strict or off");
+            break;
         default: {
             char m[128];
             snprintf(m, sizeof m, "unknown option '%s' for %s", argv[optind - 1], cmd);
@@ -163,6 +185,9 @@ int main(int argc, char **argv)
     if (argc < 2)
         return usage_error("no command given");
     const char *cmd = argv[1];
+    /* Inside a chunk's sandbox, litbook is only the runner (runner.h). */
+    if (strcmp(cmd, "__sandbox-run") == 0)
+        return lb_runner_main(argc, argv);
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         fputs(usage, stdout);
         return 0;

@@ -211,8 +211,11 @@ static void sidebar(lb_buf *b, const lb_book *book, const lb_chapter *current)
     for (size_t i = 0; i < book->n; i++) {
         const lb_chapter *ch = &book->chapters[i];
         int here = current == &book->chapters[i];
-        lb_buf_printf(b, "<li%s><a href=\"%s.html\"%s>", here ? " class=\"current\"" : "", ch->slug,
-                      here ? " aria-current=\"page\"" : "");
+        /* A chapter's file name may hold '"', '#' or '%': encoded, it can
+         * neither become markup nor break the link. */
+        lb_buf_printf(b, "<li%s><a href=\"", here ? " class=\"current\"" : "");
+        lb_buf_put_url(b, ch->slug);
+        lb_buf_printf(b, ".html\"%s>", here ? " aria-current=\"page\"" : "");
         lb_buf_put_html(b, ch->title, strlen(ch->title));
         lb_buf_puts(b, "</a></li>\n");
     }
@@ -224,8 +227,9 @@ static void pager(lb_buf *b, const lb_book *book, size_t i)
     lb_buf_puts(b, "<nav class=\"pager\" aria-label=\"Previous and next chapters\">\n");
     if (i > 0) {
         const lb_chapter *p = &book->chapters[i - 1];
-        lb_buf_printf(b, "<a class=\"prev\" rel=\"prev\" href=\"%s.html\"><span>Previous</span>",
-                      p->slug);
+        lb_buf_puts(b, "<a class=\"prev\" rel=\"prev\" href=\"");
+        lb_buf_put_url(b, p->slug);
+        lb_buf_puts(b, ".html\"><span>Previous</span>");
         lb_buf_put_html(b, p->title, strlen(p->title));
         lb_buf_puts(b, "</a>\n");
     } else {
@@ -234,8 +238,9 @@ static void pager(lb_buf *b, const lb_book *book, size_t i)
     }
     if (i + 1 < book->n) {
         const lb_chapter *nx = &book->chapters[i + 1];
-        lb_buf_printf(b, "<a class=\"next\" rel=\"next\" href=\"%s.html\"><span>Next</span>",
-                      nx->slug);
+        lb_buf_puts(b, "<a class=\"next\" rel=\"next\" href=\"");
+        lb_buf_put_url(b, nx->slug);
+        lb_buf_puts(b, ".html\"><span>Next</span>");
         lb_buf_put_html(b, nx->title, strlen(nx->title));
         lb_buf_puts(b, "</a>\n");
     }
@@ -330,7 +335,9 @@ void lb_render_index(lb_book *book, lb_buf *out)
     lb_buf_puts(out, "</h2>\n<ol class=\"toc\">\n");
     for (size_t i = 0; i < book->n; i++) {
         const lb_chapter *ch = &book->chapters[i];
-        lb_buf_printf(out, "<li><a href=\"%s.html\">", ch->slug);
+        lb_buf_puts(out, "<li><a href=\"");
+        lb_buf_put_url(out, ch->slug);
+        lb_buf_puts(out, ".html\">");
         lb_buf_put_html(out, ch->title, strlen(ch->title));
         lb_buf_puts(out, "</a></li>\n");
     }

@@ -34,7 +34,8 @@ void lb_progress_start(lb_progress *p, const lb_chunk *c)
         return;
     pthread_mutex_lock(&p->mu);
     clear_line(p);
-    fprintf(stderr, "[%d/%d] run %s", p->finished + 1, p->total, c->label);
+    fprintf(stderr, "[%d/%d] run ", p->finished + 1, p->total);
+    lb_fputs_visible(c->label, stderr);
     fflush(stderr);
     p->line_open = 1;
     pthread_mutex_unlock(&p->mu);
@@ -48,11 +49,13 @@ void lb_progress_done(lb_progress *p, const lb_chunk *c, int cached)
         clear_line(p);
         const char *what = cached ? "cached" : "ran";
         if (p->tty) {
-            fprintf(stderr, "[%d/%d] %s %s", p->finished, p->total, what, c->label);
+            fprintf(stderr, "[%d/%d] %s ", p->finished, p->total, what);
+            lb_fputs_visible(c->label, stderr);
             p->line_open = 1;
         } else {
-            fprintf(stderr, "[%d/%d] %s %s (%.2f s)\n", p->finished, p->total, what, c->label,
-                    c->res.first.wall_s);
+            fprintf(stderr, "[%d/%d] %s ", p->finished, p->total, what);
+            lb_fputs_visible(c->label, stderr);
+            fprintf(stderr, " (%.2f s)\n", c->res.first.wall_s);
         }
         fflush(stderr);
     }
@@ -119,11 +122,11 @@ void lb_progress_failed(lb_progress *p, const lb_chapter *ch, const lb_chunk *c)
      * the error, unless the detail above is that text already. */
     if (r->ran && !r->mismatch && r->err_len && !(r->detail && strcmp(r->detail, r->err) == 0))
         lb_term_text(stderr, r->err, r->err_len, LB_PROGRESS_MAX_LINES);
-    if (c->res.mismatch)
-        fprintf(stderr,
-                "note: if the new output is right, accept it with: litbook build "
-                "--update %s\n",
-                ch->path);
+    if (c->res.mismatch) {
+        fputs("note: if the new output is right, accept it with: litbook build --update ", stderr);
+        lb_fputs_visible(ch->path, stderr);
+        fputc('\n', stderr);
+    }
     fflush(stderr);
     pthread_mutex_unlock(&p->mu);
 }

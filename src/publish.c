@@ -19,10 +19,16 @@ static int is_page(const lb_book *book, const char *name, size_t n)
 {
     if (n == 5 && strncmp(name, "index", 5) == 0)
         return 1;
-    for (size_t i = 0; i < book->n; i++)
-        if (strlen(book->chapters[i].slug) == n && strncmp(book->chapters[i].slug, name, n) == 0)
-            return 1;
-    return 0;
+    /* Pages link to each other by the encoded name (lb_buf_put_url). */
+    lb_buf u = LB_BUF_INIT;
+    int found = 0;
+    for (size_t i = 0; i < book->n && !found; i++) {
+        lb_buf_reset(&u);
+        lb_buf_put_url(&u, book->chapters[i].slug);
+        found = u.len == n && strncmp(u.ptr, name, n) == 0;
+    }
+    lb_buf_free(&u);
+    return found;
 }
 
 static void put_anchor(lb_buf *out, const char *prefix, const char *id, size_t n)
@@ -259,7 +265,9 @@ static void single_nav(lb_buf *b, const lb_book *book)
                    "<label for=\"nav-toggle\" class=\"nav-toggle-label\">Chapters</label>\n"
                    "<ol class=\"chapters\">\n");
     for (size_t i = 0; i < book->n; i++) {
-        lb_buf_printf(b, "<li><a href=\"#%s\">", book->chapters[i].slug);
+        lb_buf_puts(b, "<li><a href=\"#");
+        lb_buf_put_url(b, book->chapters[i].slug);
+        lb_buf_puts(b, "\">");
         put_text(b, book->chapters[i].title);
         lb_buf_puts(b, "</a></li>\n");
     }
@@ -289,7 +297,9 @@ void lb_render_single(lb_book *book, lb_buf *out)
     put_text(out, lb_book_config(book)->toc_title);
     lb_buf_puts(out, "</h2>\n<ol class=\"toc\">\n");
     for (size_t i = 0; i < book->n; i++) {
-        lb_buf_printf(out, "<li><a href=\"#%s\">", book->chapters[i].slug);
+        lb_buf_puts(out, "<li><a href=\"#");
+        lb_buf_put_url(out, book->chapters[i].slug);
+        lb_buf_puts(out, "\">");
         put_text(out, book->chapters[i].title);
         lb_buf_puts(out, "</a></li>\n");
     }
@@ -298,21 +308,26 @@ void lb_render_single(lb_book *book, lb_buf *out)
         const lb_chapter *ch = &book->chapters[i];
         const char *toc;
         const char *body = lb_book_body(book, i, &toc);
-        lb_buf_printf(out, "<article class=\"chapter\" id=\"%s\">\n", ch->slug);
+        /* The chapter's anchor, and the prefix of every id in it: the
+         * encoded name, which needs no escaping in an attribute. */
+        lb_buf slug = LB_BUF_INIT;
+        lb_buf_put_url(&slug, ch->slug);
+        lb_buf_printf(out, "<article class=\"chapter\" id=\"%s\">\n", slug.ptr);
         const char *h1 = strstr(body, "</h1>\n");
         lb_buf h = LB_BUF_INIT;
         lb_buf_append(&h, body, h1 ? (size_t)(h1 - body) + 6 : 0);
-        lb_rewrite_ids(lb_buf_str(&h), ch->slug, book, out);
+        lb_rewrite_ids(lb_buf_str(&h), slug.ptr, book, out);
         body += h.len;
         lb_buf_free(&h);
         if (*toc) {
             lb_buf_puts(out, "<nav class=\"page-toc\" aria-label=\"In this chapter\">"
                              "<div class=\"page-toc-title\">In this chapter</div><ol>\n");
-            lb_rewrite_ids(toc, ch->slug, book, out);
+            lb_rewrite_ids(toc, slug.ptr, book, out);
             lb_buf_puts(out, "</ol></nav>\n");
         }
-        lb_rewrite_ids(body, ch->slug, book, out);
+        lb_rewrite_ids(body, slug.ptr, book, out);
         lb_buf_puts(out, "</article>\n");
+        lb_buf_free(&slug);
     }
     lb_buf_puts(out, "</main>\n<script>\n");
     lb_buf_puts(out, lb_asset_js);

@@ -36,6 +36,7 @@ int lb_run_once(const lb_run_spec *s, const lb_chunk *c, lb_spawn_result *r)
     req.envp = env.v;
     req.cwd = s->dir;
     lb_sandbox_apply(&c->opts, &req);
+    lb_sandbox_place(s->sandbox, s->dir, s->ro, c->opts.memory, &req);
     req.cancel = s->cancel;
     if (c->opts.stdin_text) {
         req.stdin_data = c->opts.stdin_text;

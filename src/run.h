@@ -12,10 +12,12 @@
 #include "spawn.h"
 
 typedef struct {
-    const char *const *command; /* NULL-terminated; the chunk's args= follow */
-    char *const *envp;          /* NULL: inherit */
-    const char *dir;            /* the chunk's scratch folder */
-    const volatile int *cancel; /* stop at once when it becomes nonzero */
+    const char *const *command;         /* NULL-terminated; the chunk's args= follow */
+    char *const *envp;                  /* NULL: inherit */
+    const char *dir;                    /* the chunk's scratch folder */
+    const volatile int *cancel;         /* stop at once when it becomes nonzero */
+    const struct lb_sandbox_s *sandbox; /* NULL: unsandboxed */
+    const lb_strv *ro;                  /* what else the sandbox shows (lb_chunk_ro) */
 } lb_run_spec;
 
 /* One run of the program with the chunk's options, its environment

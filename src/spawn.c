@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "jail.h"
+#include "runner.h"
 
 #define DEFAULT_MAX_OUTPUT ((size_t)1 << 20)
 #define DEFAULT_GRACE_S 0.5
@@ -40,6 +41,7 @@ typedef struct {
     const char *cwd;
     int in_fd, out_fd, err_fd; /* the child's ends; all >= 3 */
     int errpipe_w;             /* CLOEXEC: EOF in the parent means exec worked */
+    int report_w;              /* sandboxed: the runner's report pipe, becomes fd 3; else -1 */
     const lb_jail *jail;       /* NULL: not contained */
     int nrlim;
     struct {
@@ -270,10 +272,17 @@ static _Noreturn void child_exec(const child_plan *plan)
             child_fail(plan);
     if (dup2(plan->in_fd, 0) < 0 || dup2(plan->out_fd, 1) < 0 || dup2(plan->err_fd, 2) < 0)
         child_fail(plan);
+    unsigned first_closed = 3;
+    if (plan->report_w >= 0) {
+        /* dup2 onto itself would keep FD_CLOEXEC: clear it by hand then. */
+        if (plan->report_w == 3 ? fcntl(3, F_SETFD, 0) < 0 : dup2(plan->report_w, 3) < 0)
+            child_fail(plan);
+        first_closed = 4;
+    }
     /* Other threads may have opened fds without O_CLOEXEC; a chunk must not
      * inherit them (a leaked pipe end would hold someone's EOF hostage).
      * Best effort: needs Linux 5.11. */
-    syscall(SYS_close_range, 3U, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */);
+    syscall(SYS_close_range, first_closed, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */);
     execve(plan->path, plan->argv, plan->envp);
     child_fail(plan);
 }
@@ -487,13 +496,13 @@ static pid_t fork_child(const child_plan *plan)
 /* The fds of one run: index 0 is the parent's end, 1 the child's, except
  * for stdin where the child reads p[0]. */
 typedef struct {
-    int in[2], out[2], err[2], errpipe[2];
+    int in[2], out[2], err[2], errpipe[2], report[2];
 } run_fds;
 
 static void close_all(run_fds *f)
 {
-    int *all[] = {&f->in[0],  &f->in[1],  &f->out[0],     &f->out[1],
-                  &f->err[0], &f->err[1], &f->errpipe[0], &f->errpipe[1]};
+    int *all[] = {&f->in[0],  &f->in[1],      &f->out[0],     &f->out[1],    &f->err[0],
+                  &f->err[1], &f->errpipe[0], &f->errpipe[1], &f->report[0], &f->report[1]};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++)
         close_fd(all[i]);
 }
@@ -510,9 +519,39 @@ static int open_fds(const lb_spawn_req *req, run_fds *f)
         if (f->in[0] < 0)
             return -1;
     }
+    if (req->box && (make_pipe(f->report) < 0 || set_nonblock(f->report[0]) < 0))
+        return -1;
     if (set_nonblock(f->out[0]) < 0 || set_nonblock(f->err[0]) < 0 ||
         (f->in[1] >= 0 && set_nonblock(f->in[1]) < 0))
         return -1;
+    return 0;
+}
+
+/* The runner's report replaces what bwrap's own status says: bwrap turns
+ * a signal into exit status 128+N and its figures include its setup. The
+ * runner wrote it before it exited, so once bwrap is reaped it is in the
+ * pipe or it never will be (the read does not block). Returns 1 when the
+ * program could not be started (errno in res->exec_errno). */
+static int take_report(int fd, lb_spawn_result *res)
+{
+    lb_runner_report r;
+    if (lb_runner_read(fd, &r) < 0) {
+        if (!res->timed_out) {
+            res->sandbox_lost = 1;
+            res->box_exit_code = res->exited ? res->exit_code : -1;
+            res->exited = res->signaled = 0;
+        }
+        return 0;
+    }
+    if (r.kind == LB_RUNNER_EXEC_FAILED) {
+        res->exec_errno = r.value ? r.value : EIO;
+        return 1;
+    }
+    if (res->timed_out)
+        return 0; /* killed from outside: keep saying so */
+    res->exited = res->signaled = 0;
+    fill_status(res, r.value, &r.ru);
+    res->wall_s = r.wall_s;
     return 0;
 }
 
@@ -563,7 +602,7 @@ static void supervise(const lb_spawn_req *req, run_fds *f, pid_t pid, lb_jail *j
      * group. */
     kill(-pid, SIGKILL);
     if (jail)
-        lb_jail_close(jail, pid);
+        res->oom_killed = lb_jail_close(jail, pid);
     sink_drain(&st.out);
     sink_drain(&st.err);
     close_fd(&st.in_fd);
@@ -580,7 +619,7 @@ static void supervise(const lb_spawn_req *req, run_fds *f, pid_t pid, lb_jail *j
 int lb_spawn_run(const lb_spawn_req *req, lb_spawn_result *res)
 {
     memset(res, 0, sizeof *res);
-    run_fds f = {{-1, -1}, {-1, -1}, {-1, -1}, {-1, -1}};
+    run_fds f = {{-1, -1}, {-1, -1}, {-1, -1}, {-1, -1}, {-1, -1}};
     if (!req->argv || !req->argv[0])
         return fail(res, &f, NULL, EINVAL);
     pthread_once(&sigpipe_once, ignore_sigpipe);
@@ -593,10 +632,11 @@ int lb_spawn_run(const lb_spawn_req *req, lb_spawn_result *res)
         return fail(res, &f, path, errno);
 
     lb_jail jail_store, *jail = NULL;
-    if (req->contain || req->max_procs) {
+    if (req->contain || req->max_procs || req->max_memory) {
         jail = &jail_store;
-        lb_jail_open(jail, req->max_procs);
+        lb_jail_open(jail, req->max_procs, req->max_memory);
         res->procs_capped = req->max_procs && (jail->pids_capped || jail->nproc_rlimit > 0);
+        res->mem_capped = jail->mem_capped;
     }
     child_plan plan = {
         .path = path,
@@ -607,12 +647,23 @@ int lb_spawn_run(const lb_spawn_req *req, lb_spawn_result *res)
         .out_fd = f.out[1],
         .err_fd = f.err[1],
         .errpipe_w = f.errpipe[1],
+        .report_w = -1,
         .jail = jail,
     };
+    lb_strv boxed = {0};
+    if (req->box) {
+        lb_bwrap_run br = {req->box_scratch, req->box_ro, req->box_tmp_max, 3};
+        lb_bwrap_argv(req->box, &br, path, req->argv, &boxed);
+        plan.path = req->box->bwrap;
+        plan.argv = boxed.v;
+        plan.cwd = NULL;
+        plan.report_w = f.report[1];
+    }
     plan_rlimits(req, jail, &plan);
 
     double t0 = now_s();
     pid_t pid = fork_child(&plan);
+    lb_strv_free(&boxed); /* the child has its copy */
     if (pid < 0) {
         int e = errno;
         if (jail)
@@ -627,6 +678,7 @@ int lb_spawn_run(const lb_spawn_req *req, lb_spawn_result *res)
     close_fd(&f.out[1]);
     close_fd(&f.err[1]);
     close_fd(&f.errpipe[1]);
+    close_fd(&f.report[1]);
 
     int exec_err = read_exec_errno(f.errpipe[0]);
     close_fd(&f.errpipe[0]);
@@ -642,6 +694,10 @@ int lb_spawn_run(const lb_spawn_req *req, lb_spawn_result *res)
         return -1;
     }
     supervise(req, &f, pid, jail, t0, res);
+    int unstarted = req->box && take_report(f.report[0], res);
+    close_all(&f);
+    if (unstarted)
+        return -1;
     /* Never hand back a NULL ptr: callers print lb_buf_str or ptr alike. */
     lb_buf_append(&res->out, "", 0);
     lb_buf_append(&res->err, "", 0);
@@ -673,6 +729,11 @@ void lb_spawn_describe(const lb_spawn_result *res, double timeout_s, lb_buf *b)
     if (res->exec_errno) {
         const char *d = strerrordesc_np(res->exec_errno);
         lb_buf_printf(b, "could not start: %s", d ? d : "unknown error");
+    } else if (res->sandbox_lost) {
+        /* bwrap says why on stderr when it could not set up. */
+        lb_buf_puts(b, "its sandbox ended without reporting how the program did");
+        if (res->box_exit_code >= 0)
+            lb_buf_printf(b, " (bwrap exit status %d)", res->box_exit_code);
     } else if (res->timed_out) {
         lb_buf_puts(b, "timed out");
         if (timeout_s > 0) {

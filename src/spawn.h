@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "buf.h"
+#include "bwrap.h"
 
 typedef struct {
     char *const *argv;      /* argv[0] is looked up in PATH when it has no '/' */
@@ -34,9 +35,19 @@ typedef struct {
      * (pids.max; RLIMIT_NPROC when not root); 0: no cap. */
     int contain;
     unsigned long max_procs;
+    unsigned long long max_memory; /* all its processes together (jail.h); 0: none */
     /* When *cancel becomes nonzero (a signal handler sets it), the child's
      * group is stopped as at the deadline, within 100 ms. May be NULL. */
     const volatile int *cancel;
+    /* The sandbox (bwrap.h, runner.h): when box is set, argv runs inside
+     * one, whose only writable host folder is box_scratch (also its
+     * working folder; cwd is then ignored) and which also shows box_ro
+     * (may be NULL) read-only; /tmp and /dev/shm hold at most box_tmp_max
+     * bytes each (0: tmpfs default). All borrowed for the call. */
+    const lb_bwrap_cfg *box;
+    const char *box_scratch;
+    const lb_strv *box_ro;
+    unsigned long long box_tmp_max;
 } lb_spawn_req;
 
 typedef struct {
@@ -54,7 +65,15 @@ typedef struct {
      * only when the child is bigger than the parent. */
     long maxrss_kb;
     int procs_capped; /* max_procs was enforced (a pids cgroup or NPROC) */
+    int mem_capped;   /* max_memory was enforced (a memory cgroup) */
+    int oom_killed;   /* the kernel killed one of its processes for max_memory */
     int exec_errno;   /* nonzero: the program could not be started (ENOENT...) */
+    /* Sandboxed runs: the figures above are the program's own, from the
+     * runner (bubblewrap's setup excluded). sandbox_lost: no report came
+     * (bwrap could not set up, or the chunk killed its runner); then
+     * exited and signaled are 0 and the run never counts as a success. */
+    int sandbox_lost;
+    int box_exit_code; /* bwrap's own exit status, for the message */
 } lb_spawn_result;
 
 /* Runs req; fills *res (free with lb_spawn_result_free). Returns 0 when the

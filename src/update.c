@@ -55,6 +55,28 @@ static void new_body(const lb_chunk *c, lb_buf *out)
     lb_buf_free(&text);
 }
 
+/* The longest run of ch anywhere in s. */
+static size_t longest_run(const char *s, char ch)
+{
+    size_t best = 0, run = 0;
+    for (; *s; s++) {
+        run = *s == ch ? run + 1 : 0;
+        if (run > best)
+            best = run;
+    }
+    return best;
+}
+
+static void put_fence(lb_buf *out, const char *prefix, char fc, size_t n, const char *rest,
+                      size_t rest_len)
+{
+    lb_buf_puts(out, prefix);
+    for (size_t i = 0; i < n; i++)
+        lb_buf_putc(out, fc);
+    lb_buf_append(out, rest, rest_len);
+    lb_buf_putc(out, '\n');
+}
+
 int lb_update_text(const lb_chapter *ch, lb_buf *out)
 {
     size_t pos = 0;
@@ -63,18 +85,41 @@ int lb_update_text(const lb_chapter *ch, lb_buf *out)
         const lb_chunk *c = &ch->chunks[i];
         if (!wants_update(c))
             continue;
-        /* Keep everything through the output block's opening fence. */
-        pos = copy_lines(&ch->src, pos, line, c->out_line + 1, out);
+        /* Keep everything before the output block's opening fence. */
+        pos = copy_lines(&ch->src, pos, line, c->out_line, out);
+        const char *fl = ch->src.ptr + pos;
+        const char *eol = memchr(fl, '\n', ch->src.len - pos);
+        size_t fl_len = eol ? (size_t)(eol - fl) : ch->src.len - pos;
+        size_t plen = strlen(c->prefix) <= fl_len ? strlen(c->prefix) : 0;
+        char fc = plen < fl_len && fl[plen] == '~' ? '~' : '`';
+        size_t k = 0;
+        while (plen + k < fl_len && fl[plen + k] == fc)
+            k++;
+        pos = skip_lines(&ch->src, pos, 1);
         line = c->out_line + 1;
-        new_body(c, out);
+        /* The program's output becomes the block's text: its fences must
+         * be longer than any run of the fence character in it, or a line
+         * of ``` it printed would close the block and turn the rest into
+         * Markdown, new chunks included. */
+        lb_buf body = LB_BUF_INIT;
+        new_body(c, &body);
+        size_t need = longest_run(lb_buf_str(&body), fc) + 1;
+        if (need < k)
+            need = k;
+        if (need < 3)
+            need = 3;
+        put_fence(out, c->prefix, fc, need, fl + plen + k, fl_len - plen - k);
+        lb_buf_append(out, lb_buf_str(&body), body.len);
+        lb_buf_free(&body);
         if (c->out_end_line > 0) {
-            pos = skip_lines(&ch->src, pos, c->out_end_line - line);
-            line = c->out_end_line;
+            /* The old closing fence goes: the new one matches the new opening. */
+            pos = skip_lines(&ch->src, pos, c->out_end_line - line + 1);
+            line = c->out_end_line + 1;
         } else {
             /* An unclosed block ran to the end of the file: close it. */
             pos = ch->src.len;
-            lb_buf_printf(out, "%s```\n", c->prefix);
         }
+        put_fence(out, c->prefix, fc, need, "", 0);
         replaced++;
     }
     if (pos < ch->src.len)

@@ -35,6 +35,9 @@ check() {
 mkbook() {
     BOOK=$(mktemp -d /tmp/litbook-e2e.XXXXXX)
     TMPS+=("$BOOK")
+    # As root, chunks run as nobody (docs/hostile.md): tools the tests put
+    # in the book's folder must be open to others, as a real book's are.
+    chmod 755 "$BOOK"
     mkdir "$BOOK/chapters"
     local f
     for f in "$@"; do cp "$FIX/$f" "$BOOK/chapters/"; done

@@ -1,0 +1,293 @@
+#!/usr/bin/env bash
+# The sandbox (issue 14): each attack a chapter could make, tried for real.
+# A chunk prints what its attempt did, checked by its expected block, and
+# the host is then checked from outside. Every build is bounded by lb's
+# timeout; everything is written under the test's own mktemp folders; the
+# one helper process (a server on the host's loopback) is killed by its pid.
+. "$(dirname "$0")/lib.sh"
+
+if ! command -v bwrap >/dev/null; then
+    # No sandbox here: what must hold is the warning, and strict's refusal.
+    mkbook
+    printf '# A\n\n```c {#a}\nint main(void) { return 0; }\n```\n' >"$BOOK/chapters/a.md"
+    lb build
+    check "no bwrap: the build warns that chunks are not sandboxed" \
+        has "warning: chunks are not sandboxed" "$BOOK/err.log"
+    lb build -B --sandbox=strict
+    check "no bwrap: --sandbox=strict is an error (exit 2)" rc_is 2
+    done_testing
+    exit 0
+fi
+
+# No process whose command line holds $1, zombies included.
+none_running_cmd() {
+    local p
+    for p in /proc/[0-9]*; do
+        tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF -- "$1" && return 1
+    done
+    return 0
+}
+
+ID=$$-$RANDOM # names the markers a chunk tries to leave on the host
+SERVER_PID=
+cleanup() {
+    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null
+    rm -f "/tmp/lb-escape-$ID" "/tmp/lb-wrap-$ID" "/tmp/lb-gp-$ID" "/dev/shm/lb-shm-$ID"
+    rm -rf "${TMPS[@]}"
+}
+trap cleanup EXIT
+
+# chunk NAME OPTS EXPECTED: appends a C chunk (its code on stdin) and its
+# expected output to chapters/sandbox.md.
+chunk() {
+    {
+        printf '```c {#%s %s}\n' "$1" "$2"
+        cat
+        printf '```\n\n```output\n%s\n```\n\n' "$3"
+    } >>"$BOOK/chapters/sandbox.md"
+}
+
+mkbook
+HOME_DIR=$BOOK/home
+mkdir -p "$HOME_DIR" && echo "top secret $ID" >"$HOME_DIR/secret.txt"
+printf '# Sandbox\n\n' >"$BOOK/chapters/sandbox.md"
+
+# Writes outside the scratch folder: the book's chapters (by a relative
+# path up from the scratch folder, out/.cache/tmp/chunk-*) and /tmp.
+chunk write '' $'chapters: refused\n/tmp: private' <<EOF
+#include <stdio.h>
+int main(void)
+{
+    FILE *f = fopen("../../../../chapters/evil.md", "w");
+    printf("chapters: %s\n", f ? "WRITTEN" : "refused");
+    FILE *t = fopen("/tmp/lb-escape-$ID", "w");
+    printf("/tmp: %s\n", t ? "private" : "refused");
+    return 0;
+}
+EOF
+
+# The cache is not there to rewrite: out/ is an empty tmpfs around the
+# chunk's own folder (and litbook.h's), owned by root.
+chunk cache '' $'cache: not visible\ncache write: refused' <<'EOF'
+#include <dirent.h>
+#include <stdio.h>
+#include <string.h>
+int main(void)
+{
+    int seen = 0;
+    DIR *d = opendir("../..");
+    for (struct dirent *e; d && (e = readdir(d));)
+        seen += strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && strcmp(e->d_name, "tmp") &&
+                strcmp(e->d_name, "include"); /* litbook.h, shown read-only */
+    printf("cache: %s\n", seen ? "VISIBLE" : "not visible");
+    FILE *f = fopen("../../forged", "w");
+    printf("cache write: %s\n", f ? "WRITTEN" : "refused");
+    return 0;
+}
+EOF
+
+# $HOME and, as root, /etc/shadow.
+chunk secrets '' $'home: hidden\nshadow: refused' <<'EOF'
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+int main(void)
+{
+    char p[4096];
+    snprintf(p, sizeof p, "%s/secret.txt", getenv("HOME"));
+    printf("home: %s\n", fopen(p, "r") ? "READ" : "hidden");
+    /* Not root's own file to nobody; not readable by others anyway. */
+    printf("shadow: %s\n", fopen("/etc/shadow", "r") ? "READ" : "refused");
+    return 0;
+}
+EOF
+
+# The host's loopback is not the sandbox's; its own loopback works.
+PORT=$((20000 + RANDOM % 20000))
+chunk network '' $'host server: unreachable\nown loopback: works' <<EOF
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <unistd.h>
+static struct sockaddr_in at(int port)
+{
+    struct sockaddr_in a = {0};
+    a.sin_family = AF_INET;
+    a.sin_port = htons((unsigned short)port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    return a;
+}
+int main(void)
+{
+    struct sockaddr_in host = at($PORT);
+    int c = socket(AF_INET, SOCK_STREAM, 0);
+    int up = connect(c, (struct sockaddr *)&host, sizeof host) == 0;
+    printf("host server: %s\n", up ? "REACHED" : "unreachable");
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in own = at($PORT + 1);
+    int ok = bind(s, (struct sockaddr *)&own, sizeof own) == 0 && listen(s, 1) == 0;
+    int c2 = socket(AF_INET, SOCK_STREAM, 0);
+    ok = ok && connect(c2, (struct sockaddr *)&own, sizeof own) == 0;
+    printf("own loopback: %s\n", ok ? "works" : "BROKEN");
+    return 0;
+}
+EOF
+
+# cgroups, limits and other processes: out of reach.
+chunk cgroup '' $'cgroup: refused\nprocesses seen: only its own\nptrace runner: refused\nenviron of pid 1: refused' <<'EOF'
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/ptrace.h>
+#include <unistd.h>
+int main(void)
+{
+    const char *files[] = {"/sys/fs/cgroup/pids/cgroup.procs", "/sys/fs/cgroup/cgroup.procs",
+                           "/sys/fs/cgroup/unified/cgroup.procs",
+                           "/sys/fs/cgroup/memory/cgroup.procs", NULL};
+    int moved = 0;
+    for (int i = 0; files[i]; i++) {
+        FILE *f = fopen(files[i], "w");
+        moved += f && fputs("0", f) >= 0 && fclose(f) == 0;
+    }
+    printf("cgroup: %s\n", moved ? "MOVED" : "refused");
+    int seen = 0; /* every pid it may signal, litbook's among them if it could */
+    for (pid_t p = 1; p < 70000; p++)
+        seen += p != getpid() && kill(p, 0) == 0;
+    printf("processes seen: %s\n", seen <= 2 ? "only its own" : "OTHERS");
+    printf("ptrace runner: %s\n", ptrace(PTRACE_ATTACH, getppid(), 0, 0) == 0 ? "ATTACHED" : "refused");
+    printf("environ of pid 1: %s\n", open("/proc/1/environ", O_RDONLY) >= 0 ? "READ" : "refused");
+    return 0;
+}
+EOF
+
+# /dev/shm is private; shared memory and POSIX semaphores work in it.
+chunk shm '' $'semaphore: works\nshm file: private' <<EOF
+#include <fcntl.h>
+#include <semaphore.h>
+#include <stdio.h>
+int main(void)
+{
+    sem_t *s = sem_open("/lb-sem", O_CREAT, 0600, 1);
+    printf("semaphore: %s\n", s != SEM_FAILED && sem_wait(s) == 0 && sem_post(s) == 0 ? "works" : "BROKEN");
+    FILE *f = fopen("/dev/shm/lb-shm-$ID", "w");
+    printf("shm file: %s\n", f ? "private" : "refused");
+    return 0;
+}
+EOF
+
+# A compiler wrapper from cflags= runs in the sandbox like the program
+# (gcc runs "sh -c CMD cc1 ARGS..."; CMD then goes on with cc1).
+chunk wrapper "cflags=\"-wrapper '/bin/sh,-c,touch /tmp/lb-wrap-$ID ../../../../chapters/wrapped.md; exec \$0 \$@'\"" \
+    'compiled' <<'EOF'
+#include <stdio.h>
+int main(void) { puts("compiled"); return 0; }
+EOF
+
+# Four children of 200 MiB under memory=256M: the cap holds for the chunk
+# as a whole (one per process would let all four through).
+chunk memory 'memory=256M timeout=30' 'capped: yes' <<'EOF'
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+int main(void)
+{
+    for (int i = 0; i < 4; i++)
+        if (fork() == 0) {
+            size_t n = (size_t)200 << 20;
+            volatile char *p = malloc(n);
+            for (size_t k = 0; p && k < n; k += 4096)
+                p[k] = 1;
+            sleep(1);
+            _exit(p ? 0 : 3);
+        }
+    int failed = 0, st;
+    while (wait(&st) > 0)
+        failed += !(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    printf("capped: %s\n", failed ? "yes" : "NO");
+    return 0;
+}
+EOF
+
+# gnuplot's system() runs in the sandbox too, and its daemon goes with it.
+cat >>"$BOOK/chapters/sandbox.md" <<EOF
+\`\`\`gnuplot {#fig-system}
+system("touch /tmp/lb-gp-$ID ../../../../chapters/gp.md; (setsid sleep 271.5 &)")
+plot x
+\`\`\`
+EOF
+
+python3 -m http.server "$PORT" --bind 127.0.0.1 >/dev/null 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 50); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
+    sleep 0.1
+done
+check "the host's test server is up (or the network check means nothing)" \
+    bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT"
+
+(cd "$BOOK" && HOME=$HOME_DIR timeout 120 "$LITBOOK" build >out.log 2>err.log)
+RC=$?
+P=$BOOK/out/sandbox.html
+check "sandbox chapter: exit 0, every attempt contained as its expected block says" rc_is 0
+check "sandbox chapter: no warning that chunks are unsandboxed" lacks "not sandboxed" "$BOOK/err.log"
+check "write outside scratch: nothing new in chapters/" \
+    test -z "$(ls "$BOOK/chapters" | grep -vx sandbox.md)"
+check "write to /tmp: not on the host" test ! -e "/tmp/lb-escape-$ID"
+check "cache: nothing written in out/.cache" test ! -e "$BOOK/out/.cache/forged"
+check "home: the secret is not on the page" lacks "top secret" "$P"
+check "/dev/shm: the chunk's file is not on the host" test ! -e "/dev/shm/lb-shm-$ID"
+check "cflags=-wrapper: its command did not reach the host's /tmp" test ! -e "/tmp/lb-wrap-$ID"
+check "cflags=-wrapper: nor the chapters" test ! -e "$BOOK/chapters/wrapped.md"
+check "gnuplot system(): not on the host" test ! -e "/tmp/lb-gp-$ID"
+check "gnuplot system(): nor in the chapters" test ! -e "$BOOK/chapters/gp.md"
+check "gnuplot system(): the plot is still drawn" has "<svg" "$P"
+check "gnuplot system(): its daemon is gone" none_running_cmd "sleep 271.5"
+kill "$SERVER_PID" 2>/dev/null
+SERVER_PID=
+
+# SIGSTOP to the runner (its parent): the program's end is never
+# reported, so the chunk fails at its timeout instead of passing, and
+# litbook itself is untouched.
+mkbook
+printf '# Stop\n\n```c {#stop timeout=2}\n#include <signal.h>\n#include <unistd.h>\nint main(void) { kill(getppid(), SIGSTOP); kill(getppid(), SIGKILL); return 0; }\n```\n' \
+    >"$BOOK/chapters/stop.md"
+lb build
+check "signals to its parent: the chunk fails, never passes" rc_is 1
+check "signals to its parent: the build is over in seconds" faster_than 20
+
+# A tree a thousand folders deep in the scratch folder is removed.
+mkbook
+printf '# Deep\n\n```c {#deep}\n#include <sys/stat.h>\n#include <unistd.h>\nint main(void) { for (int i = 0; i < 1000; i++) { if (mkdir("d", 0755) || chdir("d")) return 1; } return 0; }\n```\n' \
+    >"$BOOK/chapters/deep.md"
+lb build
+check "1000-deep scratch tree: chunk passes" rc_is 0
+check "1000-deep scratch tree: removed" test -z "$(ls -A "$BOOK/out/.cache/tmp" 2>/dev/null)"
+lb clean
+check "1000-deep scratch tree: clean works after it" test ! -e "$BOOK/out"
+
+# --sandbox=off and strict; and no bwrap on PATH: a warning, strict an error.
+mkbook
+printf '# A\n\n```c {#a}\nint main(void) { return 0; }\n```\n' >"$BOOK/chapters/a.md"
+lb build --sandbox=strict
+check "--sandbox=strict where bwrap works: exit 0" rc_is 0
+mkdir "$BOOK/bin"
+for t in cc gcc as ld; do
+    command -v "$t" >/dev/null && ln -s "$(command -v "$t")" "$BOOK/bin/$t"
+done
+(cd "$BOOK" && timeout 60 env PATH="$BOOK/bin" "$LITBOOK" build -B >out.log 2>err.log)
+RC=$?
+check "no bwrap on PATH: the build still runs" rc_is 0
+check "no bwrap on PATH: warns that chunks are not sandboxed" \
+    has "warning: chunks are not sandboxed: bwrap is not installed" "$BOOK/err.log"
+(cd "$BOOK" && timeout 60 env PATH="$BOOK/bin" "$LITBOOK" build -B --sandbox=strict >out.log 2>err.log)
+RC=$?
+check "no bwrap on PATH, --sandbox=strict: exit 2" rc_is 2
+check "no bwrap on PATH, --sandbox=strict: says why" \
+    has "chunks cannot be sandboxed here: bwrap is not installed" "$BOOK/err.log"
+lb build --sandbox=bogus
+check "--sandbox=bogus: usage error" rc_is 2
+
+done_testing
