@@ -74,13 +74,18 @@ BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 INSTALL ?= install
 
-install: $(LITBOOK)
+# litbook looks for its sandbox runner beside itself (src/bwrap.c).
+RUNNER = $(dir $(LITBOOK))litbook-runner
+
+install: $(LITBOOK) $(RUNNER)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	$(INSTALL) -m 755 $(LITBOOK) $(DESTDIR)$(BINDIR)/litbook
+	$(INSTALL) -m 755 $(RUNNER) $(DESTDIR)$(BINDIR)/litbook-runner
 	$(INSTALL) -m 644 docs/litbook.1 $(DESTDIR)$(MANDIR)/man1/litbook.1
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/litbook $(DESTDIR)$(MANDIR)/man1/litbook.1
+	rm -f $(DESTDIR)$(BINDIR)/litbook $(DESTDIR)$(BINDIR)/litbook-runner \
+		$(DESTDIR)$(MANDIR)/man1/litbook.1
 
 # The interpreter make gives the python chunks (tests/e2e/jax.sh checks it).
 .PHONY: print-python

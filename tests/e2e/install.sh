@@ -11,6 +11,7 @@ $M install >"$D/install.log" 2>&1
 check "make install: exit 0" test $? -eq 0
 BIN=$D/root/opt/lb/bin/litbook
 check "the binary is in BINDIR" test -x "$BIN"
+check "its sandbox runner beside it" test -x "$D/root/opt/lb/bin/litbook-runner"
 check "the manual page is in MANDIR/man1" test -f "$D/root/opt/lb/share/man/man1/litbook.1"
 check "the manual page passes man --warnings" test -z "$(man --warnings -l "$ROOT/docs/litbook.1" 2>&1 >/dev/null)"
 
