@@ -299,9 +299,8 @@ void lb_render_single(lb_book *book, lb_buf *out)
         const char *toc;
         const char *body = lb_book_body(book, i, &toc);
         lb_buf_printf(out, "<article class=\"chapter\" id=\"%s\">\n", ch->slug);
-        const char *h1 = strstr(body, "</h1>\n");
         lb_buf h = LB_BUF_INIT;
-        lb_buf_append(&h, body, h1 ? (size_t)(h1 - body) + 6 : 0);
+        lb_buf_append(&h, body, lb_book_title_end(book, i));
         lb_rewrite_ids(lb_buf_str(&h), ch->slug, book, out);
         body += h.len;
         lb_buf_free(&h);
