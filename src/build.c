@@ -916,8 +916,8 @@ static void prune_pages(const build *b)
             keep[n++] = b->chapters[i].slug;
     keep[n++] = "index";
     /* The single file, by the name the configuration gives it. */
-    const char *single = b->prose.config.output_file ? b->prose.config.output_file
-                                                     : "answer-book.html";
+    const char *single =
+        b->prose.config.output_file ? b->prose.config.output_file : "answer-book.html";
     char *stem = lb_xstrndup(single, strcspn(single, "."));
     keep[n++] = stem;
     /* Records of what is not a chapter's page (see page_remember). */
