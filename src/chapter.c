@@ -140,17 +140,29 @@ static int closes_fence(const lb_buf *src, const line_index *li, int line)
     return k == len;
 }
 
-/* cmark 0.30 cannot tell a fenced block from an indented one; the source
- * line can: a fence starts with three backticks or tildes. */
-static int is_fenced(const lb_buf *src, const line_index *li, cmark_node *n)
+/* The language word of a fence as CommonMark decodes it (backslash
+ * escapes and entities resolved: `foo\+bar` is "foo+bar"), i.e. the first
+ * word of the node's info string, up to a '{' as lb_info_parse reads it.
+ * The caller frees the result. */
+static char *decoded_lang(cmark_node *node)
 {
-    size_t len;
-    const char *s = get_line(src, li, cmark_node_get_start_line(n), &len);
-    size_t i =
-        (size_t)(cmark_node_get_start_column(n) > 0 ? cmark_node_get_start_column(n) - 1 : 0);
-    while (i < len && s[i] == ' ')
-        i++;
-    return i + 3 <= len && (strncmp(s + i, "```", 3) == 0 || strncmp(s + i, "~~~", 3) == 0);
+    const char *info = cmark_node_get_fence_info(node);
+    if (!info)
+        return lb_xstrdup("");
+    while (*info == ' ' || *info == '\t')
+        info++;
+    size_t n = strcspn(info, " \t{");
+    if (n == 0) /* knitr's ```{r}: the word as cmark shows it, braces and all */
+        n = strcspn(info, " \t");
+    return lb_xstrndup(info, n);
+}
+
+/* cmark_node_get_fenced writes through every pointer it is given. */
+static int is_fenced(cmark_node *n)
+{
+    int length = 0, offset = 0;
+    char fc = 0;
+    return cmark_node_get_fenced(n, &length, &offset, &fc) != 0;
 }
 
 static void add_output_block(lb_chunk *c, const lb_buf *src, const line_index *li)
@@ -231,13 +243,26 @@ static int load_chunk(lb_chapter *ch, cmark_node *n, const line_index *li, name_
     fence_info fi;
     read_fence(line, len, c->col, &fi);
     c->prefix = fi.prefix;
+    /* The engine is chosen by the language word as CommonMark decodes it;
+     * the {...} group is litbook's own syntax with its own escapes (\" and
+     * \\ inside quotes, BOOK-FORMAT.md), so it is read as written on the
+     * fence line, which also makes every error column the file's. */
+    char *lang = decoded_lang(n);
+    lb_engine eng = lb_engine_for_lang(lang);
     lb_attr_error ae = {0, ""};
     int rc = lb_info_parse(fi.info, &c->info, &ae);
     free(fi.info);
-    if (rc == 0) {
-        lb_engine eng = lb_engine_for_lang(c->info.lang);
-        rc = lb_opts_from_info(&c->info, eng, &c->opts, &ae);
+    if (rc != 0 && eng == LB_ENGINE_NONE) {
+        /* A fence with no engine is only displayed: its info string may be
+         * meant for another tool (```js title="app.js", knitr's ```{r}),
+         * and is never an error. It shows as a plain listing. */
+        lb_info_free(&c->info);
+        rc = 0;
     }
+    free(c->info.lang);
+    c->info.lang = lang;
+    if (rc == 0)
+        rc = lb_opts_from_info(&c->info, eng, &c->opts, &ae);
     if (rc != 0) {
         lb_diag_set(d, LB_ERROR, ch->path, c->line, fi.info_col + (ae.col > 0 ? ae.col - 1 : 0),
                     "%s", ae.msg);
@@ -286,8 +311,11 @@ static int load_chunks(lb_chapter *ch, const line_index *li, lb_diag *d)
         cmark_node *n = cmark_iter_get_node(it);
         if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_CODE_BLOCK)
             continue;
-        if (n == claimed || !is_fenced(&ch->src, li, n) || lb_math_block(n))
-            continue; /* indented code blocks are text, ```math a formula: not chunks */
+        /* Only fenced blocks are chunks (cmark's own record of the fence,
+         * not a guess from the line: indented text may hold ```c); an
+         * indented code block is text, ```math a formula. */
+        if (n == claimed || !is_fenced(n) || lb_math_block(n))
+            continue;
         if (ch->nchunks == cap) {
             cap = cap ? cap * 2 : 16;
             ch->chunks = lb_xrealloc(ch->chunks, cap * sizeof *ch->chunks);

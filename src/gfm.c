@@ -93,7 +93,9 @@ static cmark_node *cell_at(cmark_node *row, unsigned k)
     return c;
 }
 
-static void align_table(cmark_node *table)
+/* Appends to cols the 1-based numbers of the columns it right-aligned
+ * itself (space-separated), the ones the author left unaligned. */
+static void align_table(cmark_node *table, lb_buf *cols)
 {
     unsigned ncols = cmark_gfm_extensions_get_table_columns(table);
     uint8_t *align = cmark_gfm_extensions_get_table_alignments(table);
@@ -110,8 +112,12 @@ static void align_table(cmark_node *table)
             any |= t && *t;
             frac = w < 0 ? -1 : w > frac ? w : frac;
         }
-        if (!any || frac < 0)
+        /* A column the author aligned left or centre stays so: the
+         * padding lines numbers up only at their right edge. */
+        if (!any || frac < 0 || align[j] == 'l' || align[j] == 'c')
             continue;
+        if (align[j] != 'r')
+            lb_buf_printf(cols, "%s%u", cols->len ? " " : "", j + 1);
         align[j] = 'r';
         for (cmark_node *r = cmark_node_next(head); r; r = cmark_node_next(r)) {
             cmark_node *c = cell_at(r, j), *t = c ? cmark_node_first_child(c) : NULL;
@@ -135,9 +141,19 @@ void lb_md_align_numbers(cmark_node *root)
     for (cmark_node *n = cmark_node_first_child(root), *next; n; n = next) {
         next = cmark_node_next(n);
         if (lb_md_is_table(n)) {
-            align_table(n);
+            /* The wrapper says which columns litbook aligned, so that what
+             * the author wrote can be told from what litbook added (the
+             * differential test of tests/markdown/ undoes exactly that). */
+            lb_buf cols = LB_BUF_INIT, html = LB_BUF_INIT;
+            align_table(n, &cols);
+            lb_buf_puts(&html, "<div class=\"table-wrap\"");
+            if (cols.len)
+                lb_buf_printf(&html, " data-num-align=\"%s\"", lb_buf_str(&cols));
+            lb_buf_puts(&html, ">\n");
             cmark_node *open = cmark_node_new(CMARK_NODE_HTML_BLOCK);
-            cmark_node_set_literal(open, "<div class=\"table-wrap\">\n");
+            cmark_node_set_literal(open, lb_buf_str(&html));
+            lb_buf_free(&cols);
+            lb_buf_free(&html);
             cmark_node *close = cmark_node_new(CMARK_NODE_HTML_BLOCK);
             cmark_node_set_literal(close, "</div>\n");
             cmark_node_insert_before(n, open);

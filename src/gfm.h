@@ -28,8 +28,10 @@ int lb_md_is_table(cmark_node *node);
 int lb_md_is_table_cell(cmark_node *node);
 /* Every table under root: a column whose body cells are all numbers
  * (render.h's lb_num_frac_width), each a plain text cell, is right-aligned
- * and its numbers padded to line up on the decimal point; every table is
- * wrapped in <div class="table-wrap"> (a wide one scrolls on a phone). */
+ * (unless the author aligned it left or centre) and its numbers padded to
+ * line up on the decimal point; every table is wrapped in
+ * <div class="table-wrap"> (a wide one scrolls on a phone), which lists in
+ * data-num-align="2 3" the columns litbook right-aligned itself. */
 void lb_md_align_numbers(cmark_node *root);
 
 #endif

@@ -5,48 +5,20 @@
 #include <string.h>
 
 #include "gfm.h"
+#include "idset.h"
 #include "render.h"
 #include "xref.h"
 #include "split.h"
 #include "values.h"
 
-/* Ids already used on the page, so heading anchors never collide with
- * each other or with chunk names. */
-typedef struct {
-    char **v;
-    size_t n, cap;
-} idset;
-
-static int idset_has(const idset *s, const char *id)
-{
-    for (size_t i = 0; i < s->n; i++)
-        if (strcmp(s->v[i], id) == 0)
-            return 1;
-    return 0;
-}
-
-static void idset_add(idset *s, const char *id)
-{
-    if (s->n == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 32;
-        s->v = lb_xrealloc(s->v, s->cap * sizeof *s->v);
-    }
-    s->v[s->n++] = lb_xstrdup(id);
-}
-
-static void idset_free(idset *s)
-{
-    for (size_t i = 0; i < s->n; i++)
-        free(s->v[i]);
-    free(s->v);
-}
-
-static void replace_with_html(cmark_node *node, const char *html)
+/* Returns the new node (owned by the tree, as node was). */
+static cmark_node *replace_with_html(cmark_node *node, const char *html)
 {
     cmark_node *h = cmark_node_new(CMARK_NODE_HTML_BLOCK);
     cmark_node_set_literal(h, html);
     cmark_node_replace(node, h);
     cmark_node_free(node);
+    return h;
 }
 
 static void splice_chunks(lb_chapter *ch, lb_highlighter *hl)
@@ -68,9 +40,12 @@ static void splice_chunks(lb_chapter *ch, lb_highlighter *hl)
 }
 
 /* Gives every heading an id and a link to itself; collects the level-2
- * headings for the page's contents. */
-static void anchor_headings(lb_chapter *ch, idset *ids, lb_buf *toc)
+ * headings for the page's contents. Returns the node that now stands for
+ * the chapter's title heading (its first level-1 heading at the top, as
+ * chapter.h finds it), or NULL. */
+static cmark_node *anchor_headings(lb_chapter *ch, lb_idset *ids, lb_buf *toc)
 {
+    cmark_node *title = NULL;
     cmark_node *n = cmark_node_first_child(ch->doc);
     lb_buf text = LB_BUF_INIT, id = LB_BUF_INIT, html = LB_BUF_INIT;
     while (n) {
@@ -85,13 +60,9 @@ static void anchor_headings(lb_chapter *ch, idset *ids, lb_buf *toc)
                 lb_buf_puts(&id, given); /* xref.h: unique already, and referred to */
             } else {
                 lb_slugify(text.ptr ? text.ptr : "", &id);
-                size_t base = id.len;
-                for (int k = 2; idset_has(ids, id.ptr); k++) {
-                    id.len = base;
-                    lb_buf_printf(&id, "-%d", k);
-                }
+                lb_idset_unique(ids, &id);
             }
-            idset_add(ids, id.ptr);
+            lb_idset_add(ids, id.ptr);
             /* UNSAFE as for the body: a quoted value (values.h) is our own
              * inline HTML, and would otherwise be dropped. */
             char *inner = lb_md_render(n);
@@ -109,13 +80,22 @@ static void anchor_headings(lb_chapter *ch, idset *ids, lb_buf *toc)
                 lb_buf_put_html(toc, text.ptr ? text.ptr : "", text.len);
                 lb_buf_puts(toc, "</a></li>\n");
             }
-            replace_with_html(n, html.ptr);
+            cmark_node *h = replace_with_html(n, html.ptr);
+            if (level == 1 && !title)
+                title = h;
         }
         n = next;
     }
     lb_buf_free(&text);
     lb_buf_free(&id);
     lb_buf_free(&html);
+    return title;
+}
+
+size_t lb_book_title_end(lb_book *book, size_t i)
+{
+    lb_book_body(book, i, NULL);
+    return book->title_ends[i];
 }
 
 const lb_config *lb_book_config(const lb_book *book)
@@ -247,21 +227,46 @@ static void pager(lb_buf *b, const lb_book *book, size_t i)
     lb_buf_puts(b, "</nav>\n");
 }
 
-/* The chapter's body: chunks spliced, tables and headings rendered. */
-static char *chapter_body(lb_chapter *ch, lb_highlighter *hl, lb_buf *toc)
+/* The length of the HTML of the top-level blocks of doc up to and
+ * including last, when body starts with exactly that HTML (cmark renders
+ * each block on its own as within the document; footnotes, the one thing
+ * rendered from the whole tree, sit at its end); else 0. */
+static size_t html_through(cmark_node *doc, cmark_node *last, const char *body)
 {
-    idset ids = {0};
+    size_t len = 0;
+    for (cmark_node *n = cmark_node_first_child(doc); n; n = cmark_node_next(n)) {
+        char *h = lb_md_render(n);
+        size_t k = strlen(h);
+        int same = strncmp(body + len, h, k) == 0;
+        free(h);
+        if (!same)
+            return 0;
+        len += k;
+        if (n == last)
+            return len;
+    }
+    return 0;
+}
+
+/* The chapter's body: chunks spliced, tables and headings rendered. In
+ * *title_end, where the title heading's HTML ends in it (0: no title), for
+ * the contents box to go right under the title and nowhere else. */
+static char *chapter_body(lb_chapter *ch, lb_highlighter *hl, lb_buf *toc, size_t *title_end)
+{
+    lb_idset ids = LB_IDSET_INIT;
     for (size_t i = 0; i < ch->nchunks; i++)
-        idset_add(&ids, ch->chunks[i].anchor);
+        lb_idset_add(&ids, ch->chunks[i].anchor);
     lb_values_splice(ch->doc, ch);
     splice_chunks(ch, hl);
     lb_md_align_numbers(ch->doc);
-    anchor_headings(ch, &ids, toc);
-    idset_free(&ids);
+    cmark_node *title = anchor_headings(ch, &ids, toc);
+    lb_idset_free(&ids);
     /* UNSAFE lets our own HTML blocks through; the author's raw HTML passes
      * too, as in every Markdown book tool: chapters are trusted text.
      * Program output never takes this path: it is escaped above. */
-    return lb_md_render(ch->doc);
+    char *body = lb_md_render(ch->doc);
+    *title_end = title ? html_through(ch->doc, title, body) : 0;
+    return body;
 }
 
 const char *lb_book_body(lb_book *book, size_t i, const char **toc)
@@ -269,12 +274,13 @@ const char *lb_book_body(lb_book *book, size_t i, const char **toc)
     if (!book->bodies) {
         book->bodies = lb_xcalloc(book->n + 1, sizeof *book->bodies);
         book->tocs = lb_xcalloc(book->n + 1, sizeof *book->tocs);
+        book->title_ends = lb_xcalloc(book->n + 1, sizeof *book->title_ends);
     }
     if (!book->bodies[i]) {
         lb_buf t = LB_BUF_INIT;
         lb_chapter *ch = i < book->n ? &book->chapters[i] : book->front;
         if (ch) {
-            book->bodies[i] = chapter_body(ch, book->hl, &t);
+            book->bodies[i] = chapter_body(ch, book->hl, &t, &book->title_ends[i]);
         } else {
             lb_buf h = LB_BUF_INIT;
             lb_buf_puts(&h, "<h1>");
@@ -297,7 +303,9 @@ void lb_book_free(lb_book *book)
     }
     free(book->bodies);
     free(book->tocs);
+    free(book->title_ends);
     book->bodies = book->tocs = NULL;
+    book->title_ends = NULL;
 }
 
 void lb_render_chapter(lb_book *book, size_t i, lb_buf *out)
@@ -309,8 +317,7 @@ void lb_render_chapter(lb_book *book, size_t i, lb_buf *out)
     sidebar(out, book, ch);
     lb_buf_puts(out, "<main>\n<article class=\"chapter\">\n");
     /* The chapter's contents go right under its title. */
-    const char *h1 = strstr(body, "</h1>\n");
-    size_t head = h1 ? (size_t)(h1 - body) + 6 : 0;
+    size_t head = lb_book_title_end(book, i);
     lb_buf_append(out, body, head);
     if (*toc) {
         lb_buf_puts(out, "<nav class=\"page-toc\" aria-label=\"On this page\">"

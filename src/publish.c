@@ -313,9 +313,8 @@ void lb_render_single(lb_book *book, lb_buf *out)
         lb_buf slug = LB_BUF_INIT;
         lb_buf_put_url(&slug, ch->slug);
         lb_buf_printf(out, "<article class=\"chapter\" id=\"%s\">\n", slug.ptr);
-        const char *h1 = strstr(body, "</h1>\n");
         lb_buf h = LB_BUF_INIT;
-        lb_buf_append(&h, body, h1 ? (size_t)(h1 - body) + 6 : 0);
+        lb_buf_append(&h, body, lb_book_title_end(book, i));
         lb_rewrite_ids(lb_buf_str(&h), slug.ptr, book, out);
         body += h.len;
         lb_buf_free(&h);

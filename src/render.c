@@ -169,8 +169,11 @@ static void render_warnings(lb_buf *b, const lb_result *r)
 static void render_head(lb_buf *b, const lb_chunk *c)
 {
     const lb_result *r = &c->res;
-    lb_buf_printf(b, "<div class=\"chunk-head\"><span class=\"lang\">%s</span>",
-                  lang_label(c->info.lang));
+    /* The language word is the author's text, any bytes CommonMark allows
+     * in an info string: escaped like text wherever it goes. */
+    lb_buf_puts(b, "<div class=\"chunk-head\"><span class=\"lang\">");
+    put_html(b, lang_label(c->info.lang));
+    lb_buf_puts(b, "</span>");
     if (c->xref_label && strncmp(c->xref_label, "Listing", 7) == 0)
         lb_buf_printf(b, "<span class=\"listing-label\">%s</span>", c->xref_label);
     if (c->info.name)
@@ -213,9 +216,14 @@ static void render_meta(lb_buf *b, const lb_chunk *c)
 
 static void render_code(lb_buf *b, const lb_chunk *c, lb_highlighter *hl)
 {
-    lb_buf_puts(b, "<pre class=\"code\"><code class=\"language-");
-    put_html(b, c->info.lang[0] ? c->info.lang : "text");
-    lb_buf_puts(b, "\">");
+    /* As cmark writes it: a fence without a language has no class. */
+    lb_buf_puts(b, "<pre class=\"code\"><code");
+    if (c->info.lang[0]) {
+        lb_buf_puts(b, " class=\"language-");
+        put_html(b, c->info.lang);
+        lb_buf_putc(b, '"');
+    }
+    lb_buf_putc(b, '>');
     lb_hl_code(hl, c->info.lang, c->code, b);
     lb_buf_puts(b, "</code></pre>\n");
 }
@@ -373,8 +381,9 @@ void lb_render_chunk(const lb_chapter *ch, const lb_chunk *c, lb_highlighter *hl
     const char *state = r->status == LB_RES_FAILED    ? " failed"
                         : r->status == LB_RES_NOT_RUN ? " not-run"
                                                       : "";
-    lb_buf_printf(b, "<section class=\"chunk chunk-%s%s", c->info.lang[0] ? c->info.lang : "text",
-                  state);
+    lb_buf_puts(b, "<section class=\"chunk chunk-");
+    put_html(b, c->info.lang[0] ? c->info.lang : "text");
+    lb_buf_puts(b, state);
     for (size_t i = 0; i < c->info.nclasses; i++) {
         lb_buf_putc(b, ' ');
         put_html(b, c->info.classes[i]);

@@ -22,12 +22,17 @@ typedef struct {
      * (rendering consumes the chapter's cmark tree): n + 1 entries, the
      * front page last. Owned by the book: free with lb_book_free. */
     char **bodies, **tocs;
+    size_t *title_ends; /* see lb_book_title_end */
 } lb_book;
 
 /* The article HTML of chapter i (i == book->n: the front page), and in
  * *toc (may be NULL) the <li> items of its level-2 headings. Rendered once,
  * owned by the book. */
 const char *lb_book_body(lb_book *book, size_t i, const char **toc);
+/* Where the chapter's title heading ends in the body of chapter i (the
+ * offset just past its HTML), 0 when it has none: the place for its
+ * contents box. */
+size_t lb_book_title_end(lb_book *book, size_t i);
 /* The book's configuration (defaults when book->config is NULL). */
 const lb_config *lb_book_config(const lb_book *book);
 /* "<!DOCTYPE html><html lang=..><head>" and the <meta> lines (charset,

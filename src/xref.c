@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idset.h"
 #include "render.h"
 #include "suggest.h"
 
@@ -78,21 +79,13 @@ static char *explicit_id(cmark_node *heading)
     return id;
 }
 
-static int taken(const lb_chapter *ch, const lb_strv *ids, const char *id)
-{
-    for (size_t i = 0; i < ch->nchunks; i++)
-        if (strcmp(ch->chunks[i].anchor, id) == 0)
-            return 1;
-    for (size_t i = 0; i < ids->n; i++)
-        if (strcmp(ids->v[i], id) == 0)
-            return 1;
-    return 0;
-}
-
 /* Headings: ids (unique in the page, chunk names kept) and numbers. */
 static void number_headings(lb_chapter *ch, size_t chapno, size_t k, lb_xrefs *x)
 {
-    lb_strv ids = {0};
+    /* Chunk names first: a heading never takes a chunk's anchor. */
+    lb_idset ids = LB_IDSET_INIT;
+    for (size_t i = 0; i < ch->nchunks; i++)
+        lb_idset_add(&ids, ch->chunks[i].anchor);
     lb_buf text = LB_BUF_INIT, id = LB_BUF_INIT, label = LB_BUF_INIT;
     int sec = 0, sub = 0;
     for (cmark_node *n = cmark_node_first_child(ch->doc); n; n = cmark_node_next(n)) {
@@ -108,12 +101,7 @@ static void number_headings(lb_chapter *ch, size_t chapno, size_t k, lb_xrefs *x
         else
             lb_slugify(lb_buf_str(&text), &id);
         free(want);
-        size_t base = id.len;
-        for (int j = 2; taken(ch, &ids, lb_buf_str(&id)); j++) {
-            id.len = base;
-            lb_buf_printf(&id, "-%d", j);
-        }
-        lb_strv_push(&ids, lb_buf_str(&id));
+        lb_idset_unique(&ids, &id);
         heading_info *h = lb_xcalloc(1, sizeof *h);
         h->id = lb_xstrdup(lb_buf_str(&id));
         lb_buf_reset(&label);
@@ -138,7 +126,7 @@ static void number_headings(lb_chapter *ch, size_t chapno, size_t k, lb_xrefs *x
         cmark_node_set_user_data(n, h);
         cmark_node_set_user_data_free_func(n, free_heading);
     }
-    lb_strv_free(&ids);
+    lb_idset_free(&ids);
     lb_buf_free(&text);
     lb_buf_free(&id);
     lb_buf_free(&label);

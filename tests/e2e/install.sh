@@ -31,7 +31,7 @@ check "init wrote a front page" test -f "$D/elsewhere/mybook/chapters/index.md"
 check "init wrote a first chapter" test -f "$D/elsewhere/mybook/chapters/01-first-chapter.md"
 BOOK=$D/elsewhere/mybook
 PY=${PYTHON:-python3}
-(cd "$BOOK" && PYTHON=$PY timeout 120 "$BIN" build >out.log 2>err.log)
+(cd "$BOOK" && PYTHON=$PY timeout -k 5 120 "$BIN" build >out.log 2>err.log)
 RC=$?
 check "the new book builds green with the installed binary" rc_is 0
 check "every chunk of the example ran" has "6 chunks: 0 cached, 6 ran, 0 failed" "$BOOK/err.log"

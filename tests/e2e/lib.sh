@@ -48,7 +48,7 @@ mkbook() {
 lb() {
     local t0 t1
     t0=$(date +%s.%N)
-    (cd "$BOOK" && timeout 120 "$LITBOOK" "$@" >out.log 2>err.log)
+    (cd "$BOOK" && timeout -k 5 120 "$LITBOOK" "$@" >out.log 2>err.log)
     RC=$?
     t1=$(date +%s.%N)
     SECS=$(echo "$t1 - $t0" | bc)

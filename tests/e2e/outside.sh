@@ -41,7 +41,7 @@ check "--update: the rewritten block verifies" has "1 ran, 0 failed" "$BOOK/err.
 mkbook
 printf '# Slow\n\n```c {#slow}\n#include <unistd.h>\nint main(void) { sleep(2); return 0; }\n```\n' \
     >"$BOOK/chapters/slow.md"
-(cd "$BOOK" && timeout 60 "$LITBOOK" build >build.log 2>&1; echo $? >build.rc) &
+(cd "$BOOK" && timeout -k 5 60 "$LITBOOK" build >build.log 2>&1; echo $? >build.rc) &
 BUILD=$!
 for _ in $(seq 100); do [ -e "$BOOK/out/.cache/lock" ] && break; sleep 0.05; done
 sleep 0.5

@@ -228,7 +228,7 @@ done
 check "the host's test server is up (or the network check means nothing)" \
     bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT"
 
-(cd "$BOOK" && HOME=$HOME_DIR timeout 120 "$LITBOOK" build >out.log 2>err.log)
+(cd "$BOOK" && HOME=$HOME_DIR timeout -k 5 120 "$LITBOOK" build >out.log 2>err.log)
 RC=$?
 P=$BOOK/out/sandbox.html
 check "sandbox chapter: exit 0, every attempt contained as its expected block says" rc_is 0

@@ -14,7 +14,7 @@ stop_server() { [ -n "$TPID" ] && kill "$TPID" 2>/dev/null; }
 trap 'stop_server; rm -rf "${TMPS[@]}"' EXIT
 
 # -p 0: the kernel picks a free port, and serve prints the one it took.
-(cd "$BOOK" && exec timeout 120 "$LITBOOK" serve -p 0 -j 2 -v >"$BOOK/serve.out" 2>"$LOG") &
+(cd "$BOOK" && exec timeout -k 5 120 "$LITBOOK" serve -p 0 -j 2 -v >"$BOOK/serve.out" 2>"$LOG") &
 TPID=$!
 
 # until CMD succeeds, at most $2 tenths of a second (default 100)
