@@ -6,8 +6,9 @@
 BOOK=$ROOT
 OUT=$(mktemp -d /tmp/litbook-book.XXXXXX)
 TMPS+=("$OUT")
-# Shorter microbenchmarks: the figures are not what this test checks.
-export LB_BENCH_MIN_MS=1 LB_BENCH_SAMPLES=5
+# The book exactly as `make` builds it: its claims judge its timings, so
+# the microbenchmarks keep their full length (no LB_BENCH_* shortcuts).
+unset LB_BENCH_MIN_MS LB_BENCH_SAMPLES
 # The interpreter make uses (make check passes it; else the project's
 # .venv), behind a wrapper that logs every start.
 PY=${PYTHON:-$ROOT/.venv/bin/python}
@@ -19,6 +20,24 @@ export PYTHON=$OUT/py
 (cd "$ROOT" && "$LITBOOK" build -o "$OUT" >"$OUT/out.log" 2>"$OUT/err.log")
 RC=$?
 BOOK=$OUT # for not_ok's log
+# A claim judges a measurement, and a measurement on a shared machine can
+# be disturbed: when the only errors are failed claims, the chapters that
+# had them are measured once more (-B), and must then hold. Anything else
+# that fails, fails at once; so does a claim that fails twice.
+only_claims() {
+    grep -E ': error: ' "$OUT/err.log" | grep -qv ': error: claim failed: ' && return 1
+    grep -q ': error: claim failed: ' "$OUT/err.log"
+}
+if [ "$RC" -eq 1 ] && only_claims; then
+    mapfile -t again < <(sed -nE 's/^(chapters\/[^:]+\.md):[0-9]+:[0-9]+: error: claim failed: .*/\1/p' "$OUT/err.log" | sort -u)
+    echo "# claims failed once, measured again: ${again[*]}"
+    sed 's/^/#   first build: /' "$OUT/err.log" | grep 'claim failed'
+    (cd "$ROOT" && "$LITBOOK" build -B -o "$OUT" "${again[@]}" >"$OUT/out.log" 2>"$OUT/err.log")
+    sed 's/^/#   measured again: /' "$OUT/err.log" | grep -E 'error|chunks:'
+    # then the whole book, the rest from the cache: its exit status counts
+    (cd "$ROOT" && "$LITBOOK" build -o "$OUT" >"$OUT/out.log" 2>"$OUT/err.log")
+    RC=$?
+fi
 check "the answer book builds with exit 0" rc_is 0
 check "all ten chapters built" has_re "^10 chapters, [0-9]+ chunks: .* 0 failed" "$OUT/err.log"
 n=$(ls "$OUT"/[0-9][0-9]-*.html 2>/dev/null | wc -l)
