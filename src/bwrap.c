@@ -183,10 +183,32 @@ void lb_bwrap_argv(const lb_bwrap_cfg *cfg, const lb_bwrap_run *run, const char 
 
 /* --- per-build configuration ------------------------------------------ */
 
+/* A path given with a slash keeps its last component unresolved: a
+ * virtual environment's bin/python is a link to the system's python, and
+ * it is the environment's folder (its site-packages) that must be shown. */
+static char *absolute_unresolved(const char *name)
+{
+    if (access(name, X_OK) != 0)
+        return NULL;
+    char *dir = lb_xstrdup(name);
+    char *slash = strrchr(dir, '/');
+    *slash = '\0';
+    char *real = realpath(*dir ? dir : "/", NULL);
+    char *abs = NULL;
+    if (real) {
+        lb_buf b = LB_BUF_INIT;
+        lb_buf_printf(&b, "%s/%s", strcmp(real, "/") == 0 ? "" : real, slash + 1);
+        abs = lb_buf_detach(&b);
+        free(real);
+    }
+    free(dir);
+    return abs;
+}
+
 static char *find_in_path(const char *name)
 {
     if (strchr(name, '/'))
-        return access(name, X_OK) == 0 ? realpath(name, NULL) : NULL;
+        return absolute_unresolved(name);
     const char *dirs = getenv("PATH");
     if (!dirs)
         dirs = "/usr/local/bin:/usr/bin:/bin";
@@ -291,20 +313,30 @@ static void open_ancestors(lb_bwrap_cfg *cfg, const char *path)
 
 /* A tool's folder, or for one in a bin/ folder (a virtual environment, a
  * prefix) the folder above it, whose lib/ it reads. */
-void lb_bwrap_show_tool(lb_bwrap_cfg *cfg, const char *tool)
+static void show_tool_folder(lb_bwrap_cfg *cfg, char *path)
 {
-    const char *out_dir = cfg->out_dir;
-    char *path = find_in_path(tool);
-    if (!path)
-        return;
     char *slash = strrchr(path, '/');
     if (slash && slash > path) {
         *slash = '\0';
         slash = strrchr(path, '/');
         if (slash && strcmp(slash, "/bin") == 0 && slash > path)
             *slash = '\0';
-        add_show(cfg, path, out_dir);
+        add_show(cfg, path, cfg->out_dir);
     }
+}
+
+/* Both the folder the tool was named in (a virtual environment) and the
+ * one its links lead to (the interpreter it runs). */
+void lb_bwrap_show_tool(lb_bwrap_cfg *cfg, const char *tool)
+{
+    char *path = find_in_path(tool);
+    if (!path)
+        return;
+    char *real = realpath(path, NULL);
+    show_tool_folder(cfg, path);
+    if (real)
+        show_tool_folder(cfg, real);
+    free(real);
     free(path);
 }
 
