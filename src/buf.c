@@ -108,6 +108,28 @@ void lb_buf_put_url(lb_buf *b, const char *s)
     }
 }
 
+void lb_buf_put_base64(lb_buf *b, const void *data, size_t n)
+{
+    static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0) |
+                     (i + 2 < n ? p[i + 2] : 0);
+        lb_buf_putc(b, a[v >> 18 & 63]);
+        lb_buf_putc(b, a[v >> 12 & 63]);
+        lb_buf_putc(b, i + 1 < n ? a[v >> 6 & 63] : '=');
+        lb_buf_putc(b, i + 2 < n ? a[v & 63] : '=');
+    }
+}
+
+int lb_url_is_local(const char *url)
+{
+    if (!url || !*url || url[0] == '#' || url[0] == '/')
+        return 0;
+    size_t n = strcspn(url, ":/?#");
+    return url[n] != ':';
+}
+
 void lb_buf_put_html(lb_buf *b, const char *s, size_t n)
 {
     size_t start = 0;

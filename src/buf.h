@@ -28,6 +28,12 @@ void lb_buf_put_html(lb_buf *b, const char *s, size_t n);
 /* Appends s percent-encoded: every byte but A-Z a-z 0-9 - . _ ~ becomes
  * %XX. The result is safe in an href, and in an id, as it is. */
 void lb_buf_put_url(lb_buf *b, const char *s);
+/* Appends the n bytes at p in base64 (RFC 4648, with padding), for data:
+ * URIs. */
+void lb_buf_put_base64(lb_buf *b, const void *p, size_t n);
+/* Whether url names a file of the site itself: no scheme, not absolute,
+ * not a fragment alone. */
+int lb_url_is_local(const char *url);
 void lb_buf_reset(lb_buf *b);
 /* Returns "" for an empty buffer, never NULL. Owned by b. */
 const char *lb_buf_str(const lb_buf *b);

@@ -40,15 +40,6 @@ static int read_config(lb_chapter *chapters, size_t n, int quiet, lb_config *c, 
     return 0;
 }
 
-/* Whether url names a file of the book (no scheme, not absolute). */
-static int local_url(const char *url)
-{
-    if (!url || !*url || url[0] == '#' || url[0] == '/')
-        return 0;
-    size_t n = strcspn(url, ":/?#");
-    return url[n] != ':';
-}
-
 /* The page URL of an image at rel (relative to the chapters' folder): one
  * flat name under images/, so that nothing can land outside out/. */
 static void image_url(const char *rel, lb_buf *out)
@@ -77,7 +68,7 @@ static int find_images(lb_chapter *ch, lb_prose *p, lb_diag *d)
         if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_IMAGE)
             continue;
         const char *u = cmark_node_get_url(n);
-        if (!local_url(u))
+        if (!lb_url_is_local(u))
             continue;
         char *rel = lb_xstrndup(u, strcspn(u, "?#"));
         lb_buf_reset(&file);

@@ -111,19 +111,6 @@ static const char *mime_of(const char *file)
     return "application/octet-stream";
 }
 
-static void put_base64(lb_buf *out, const unsigned char *p, size_t n)
-{
-    static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    for (size_t i = 0; i < n; i += 3) {
-        unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0) |
-                     (i + 2 < n ? p[i + 2] : 0);
-        lb_buf_putc(out, a[v >> 18 & 63]);
-        lb_buf_putc(out, a[v >> 12 & 63]);
-        lb_buf_putc(out, i + 1 < n ? a[v >> 6 & 63] : '=');
-        lb_buf_putc(out, i + 2 < n ? a[v & 63] : '=');
-    }
-}
-
 /* src="images/...": one of the book's images, inlined as a data: URI so
  * that the single file needs nothing beside it. Returns 0 when v is none
  * of them (or cannot be read: the link is then kept). */
@@ -137,7 +124,7 @@ static int inline_image(const char *v, size_t n, const lb_book *book, lb_buf *ou
         int ok = lb_read_file(book->image_files->v[i], &data) == 0;
         if (ok) {
             lb_buf_printf(out, "data:%s;base64,", mime_of(book->image_files->v[i]));
-            put_base64(out, (const unsigned char *)lb_buf_str(&data), data.len);
+            lb_buf_put_base64(out, lb_buf_str(&data), data.len);
         }
         lb_buf_free(&data);
         return ok;

@@ -406,22 +406,12 @@ int lb_math_render(lb_chapter *ch, const char *cache_dir, lb_diag *d)
 /* Appends the base64 of file, or returns -1. */
 static int put_base64_file(const char *file, lb_buf *out)
 {
-    static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     lb_buf data = LB_BUF_INIT;
     if (lb_read_file(file, &data) < 0) {
         lb_buf_free(&data);
         return -1;
     }
-    const unsigned char *p = (const unsigned char *)lb_buf_str(&data);
-    size_t n = data.len;
-    for (size_t i = 0; i < n; i += 3) {
-        unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0) |
-                     (i + 2 < n ? p[i + 2] : 0);
-        lb_buf_putc(out, a[v >> 18 & 63]);
-        lb_buf_putc(out, a[v >> 12 & 63]);
-        lb_buf_putc(out, i + 1 < n ? a[v >> 6 & 63] : '=');
-        lb_buf_putc(out, i + 2 < n ? a[v & 63] : '=');
-    }
+    lb_buf_put_base64(out, lb_buf_str(&data), data.len);
     lb_buf_free(&data);
     return 0;
 }

@@ -285,16 +285,6 @@ static int refs_in_text(const lb_chapter *chapters, const lb_xrefs *x, size_t k,
     return 0;
 }
 
-/* Whether url is a path on this site (no scheme, not absolute, not a
- * fragment alone). */
-static int local_url(const char *url)
-{
-    if (!url || !*url || url[0] == '#' || url[0] == '/')
-        return 0;
-    size_t n = strcspn(url, ":/?#");
-    return url[n] != ':';
-}
-
 static int has_anchor(const lb_chapter *ch, const lb_xrefs *x, size_t k, const char *a)
 {
     for (size_t i = 0; i < x->n; i++)
@@ -311,7 +301,7 @@ static int chapter_link(const lb_chapter *chapters, size_t n, const lb_xrefs *x,
                         cmark_node *link, lb_diag *d)
 {
     const char *url = cmark_node_get_url(link);
-    if (!local_url(url))
+    if (!lb_url_is_local(url))
         return 0;
     const char *hash = strchr(url, '#');
     size_t plen = hash ? (size_t)(hash - url) : strlen(url);
