@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "fsutil.h"
+#include "node.h"
 #include "spawn.h"
 
 #define LUNR_JS "/usr/share/javascript/lunr/lunr.min.js"
@@ -181,26 +182,8 @@ int lb_search_write(lb_book *book, const char *out_dir, lb_diag *d)
     if (lb_read_file(LUNR_JS, &lunr) < 0) {
         rc = 1;
     } else {
-        extern char **environ;
-        size_t n = 0;
-        while (environ[n])
-            n++;
-        char **env = lb_xcalloc(n + 2, sizeof *env);
-        size_t k = 0;
-        for (size_t i = 0; i < n; i++)
-            if (strncmp(environ[i], "NODE_PATH=", 10) != 0)
-                env[k++] = environ[i];
-        env[k] = "NODE_PATH=/usr/share/nodejs";
-        char *argv[] = {"node", "-e", (char *)script, NULL};
-        lb_spawn_req req = {.argv = argv,
-                            .envp = env,
-                            .stdin_data = docs.ptr,
-                            .stdin_len = docs.len,
-                            .timeout_s = 120,
-                            .max_output = (size_t)256 << 20};
         lb_spawn_result r;
-        int started = lb_spawn_run(&req, &r) == 0;
-        free(env);
+        int started = lb_node_run(script, docs.ptr, docs.len, &r) == 0;
         if (!started || !r.exited || r.exit_code != 0) {
             rc = 1;
         } else {

@@ -10,6 +10,7 @@
 
 #include "cache.h"
 #include "fsutil.h"
+#include "node.h"
 #include "spawn.h"
 
 typedef struct {
@@ -231,36 +232,6 @@ static void cache_path(const char *cache_dir, const char *key, lb_buf *out)
     lb_buf_printf(out, "%s/math/%s.html", cache_dir, key);
 }
 
-/* NODE_PATH gets Debian's module folder after the caller's: this
- * machine's node need not be Debian's, which would look there itself. */
-static char **node_env(void)
-{
-    extern char **environ;
-    size_t n = 0;
-    while (environ[n])
-        n++;
-    char **env = lb_xcalloc(n + 2, sizeof *env);
-    const char *old = getenv("NODE_PATH");
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (strncmp(environ[i], "NODE_PATH=", 10) != 0)
-            env[k++] = lb_xstrdup(environ[i]);
-    lb_buf b = LB_BUF_INIT;
-    lb_buf_puts(&b, "NODE_PATH=");
-    if (old && *old)
-        lb_buf_printf(&b, "%s:", old);
-    lb_buf_puts(&b, "/usr/share/nodejs");
-    env[k] = lb_buf_detach(&b);
-    return env;
-}
-
-static void free_env(char **env)
-{
-    for (size_t i = 0; env[i]; i++)
-        free(env[i]);
-    free(env);
-}
-
 /* Reads "TAG BYTES\n" at *p of the reply; returns the tag's kind (1 OK,
  * 0 ERR, -1 malformed) and the payload in *s, *len. */
 static int next_reply(const char **p, const char *end, const char **s, size_t *len)
@@ -290,17 +261,8 @@ static int run_katex(lb_chapter *ch, formula *v, size_t n, lb_diag *d)
         lb_buf_puts(&in, tex_of(&v[i]));
         lb_buf_putc(&in, '\0');
     }
-    char **env = node_env();
-    char *argv[] = {"node", "-e", (char *)script, NULL};
-    lb_spawn_req req = {.argv = argv,
-                        .envp = env,
-                        .stdin_data = in.ptr,
-                        .stdin_len = in.len,
-                        .timeout_s = 120,
-                        .max_output = (size_t)256 << 20};
     lb_spawn_result r;
-    int started = lb_spawn_run(&req, &r) == 0;
-    free_env(env);
+    int started = lb_node_run(script, in.ptr, in.len, &r) == 0;
     lb_buf_free(&in);
     int rc = 0;
     if (!started || !r.exited || r.exit_code != 0) {
