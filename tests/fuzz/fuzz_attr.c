@@ -7,6 +7,7 @@
 #include "attr.h"
 #include "buf.h"
 #include "fuzz.h"
+#include "engines.h"
 #include "opts.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -15,8 +16,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     lb_info parsed;
     lb_attr_error err = {0, ""};
     if (lb_info_parse(info, &parsed, &err) == 0) {
-        const lb_engine engines[] = {LB_ENGINE_C, LB_ENGINE_GNUPLOT, LB_ENGINE_PYTHON,
-                                     LB_ENGINE_NONE, lb_engine_for_lang(parsed.lang)};
+        const lb_engine engines[] = {lb_engine_find("c"), lb_engine_find("gnuplot"),
+                                     lb_engine_find("python"), NULL,
+                                     lb_engine_for_lang(parsed.lang)};
         for (size_t i = 0; i < sizeof engines / sizeof *engines; i++) {
             lb_opts o;
             lb_attr_error oe = {0, ""};
