@@ -14,6 +14,7 @@
     X(c)                                                                                           \
     X(gnuplot)                                                                                     \
     X(python)                                                                                      \
+    X(sh)                                                                                          \
     /* the end */
 
 #define LB_DECLARE(n) extern const lb_engine_def lb_engine_##n##_def;

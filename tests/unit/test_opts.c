@@ -132,7 +132,7 @@ static void test_unknown_key(void **state)
     bad("c {zzz=1}", 4, "unknown option 'zzz' for a c chunk");
     /* A key that belongs to another engine says so. */
     bad("c {caption=x}", 4, "it is an option of gnuplot chunks");
-    bad("gnuplot {timeout=1}", 10, "it is an option of c and python chunks");
+    bad("gnuplot {timeout=1}", 10, "it is an option of c, python and sh chunks");
     bad("python {cflags=-O3}", 9, "it is an option of c chunks");
     bad("gnuplot {eval=false}", 10, "unknown option 'eval' for a gnuplot chunk");
     lb_opts o;
