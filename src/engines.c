@@ -12,6 +12,7 @@
  * line each. */
 #define LB_ENGINES(X)                                                                              \
     X(c)                                                                                           \
+    X(cpp)                                                                                         \
     X(gnuplot)                                                                                     \
     X(python)                                                                                      \
     X(sh)                                                                                          \

@@ -53,7 +53,8 @@ static void test_engine_for_lang(void **state)
     assert_ptr_equal(lb_engine_for_lang("python"), lb_engine_find("python"));
     assert_ptr_equal(lb_engine_for_lang("output"), NULL);
     assert_ptr_equal(lb_engine_for_lang("text"), NULL);
-    assert_ptr_equal(lb_engine_for_lang("cpp"), NULL);
+    assert_ptr_equal(lb_engine_for_lang("cpp"), lb_engine_find("cpp"));
+    assert_ptr_equal(lb_engine_for_lang("c++"), NULL);
     assert_ptr_equal(lb_engine_for_lang(""), NULL);
     assert_ptr_equal(lb_engine_for_lang(NULL), NULL);
 }
@@ -132,8 +133,8 @@ static void test_unknown_key(void **state)
     bad("c {zzz=1}", 4, "unknown option 'zzz' for a c chunk");
     /* A key that belongs to another engine says so. */
     bad("c {caption=x}", 4, "it is an option of gnuplot chunks");
-    bad("gnuplot {timeout=1}", 10, "it is an option of c, python and sh chunks");
-    bad("python {cflags=-O3}", 9, "it is an option of c chunks");
+    bad("gnuplot {timeout=1}", 10, "it is an option of c, cpp, python and sh chunks");
+    bad("python {cflags=-O3}", 9, "it is an option of c and cpp chunks");
     bad("gnuplot {eval=false}", 10, "unknown option 'eval' for a gnuplot chunk");
     lb_opts o;
     lb_attr_error err;
