@@ -128,6 +128,26 @@ static void run_script(const lb_ctx *ctx, const lb_chapter *ch, lb_chunk *c, con
     lb_strv_free(&ro);
 }
 
+/* One argument as a reader would type it to a shell: quoted when it
+ * holds anything but letters, digits and -_./=:,+ (a quote as '\''). */
+static void put_arg(lb_buf *b, const char *a)
+{
+    size_t plain =
+        strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+");
+    lb_buf_putc(b, ' ');
+    if (*a && !a[plain]) {
+        lb_buf_puts(b, a);
+        return;
+    }
+    lb_buf_putc(b, '\'');
+    for (; *a; a++) {
+        if (*a == '\'')
+            lb_buf_puts(b, "'\\'");
+        lb_buf_putc(b, *a);
+    }
+    lb_buf_putc(b, '\'');
+}
+
 static void sh_run(const lb_engine_env *env, lb_engine_job *j, lb_strv *deps)
 {
     const lb_ctx *ctx = env->ctx;
@@ -137,7 +157,7 @@ static void sh_run(const lb_engine_env *env, lb_engine_job *j, lb_strv *deps)
     lb_buf cmd = LB_BUF_INIT;
     lb_buf_puts(&cmd, "bash prog.sh");
     for (size_t i = 0; i < c->opts.args.n; i++)
-        lb_buf_printf(&cmd, " %s", c->opts.args.v[i]);
+        put_arg(&cmd, c->opts.args.v[i]);
     c->res.command = lb_buf_detach(&cmd);
     char *dir = lb_chunk_workdir(ctx, c);
     if (!dir)
