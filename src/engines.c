@@ -6,7 +6,6 @@
 
 #include "progenv.h"
 #include "sandbox.h"
-#include "version.h"
 
 /* In the order messages list them ("an option of c and cpp chunks"); one
  * line each. */
