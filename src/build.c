@@ -392,8 +392,8 @@ static int plan(build *b, lb_job **jobs_out, lb_diag *d)
             continue;
         }
         lb_buf src = LB_BUF_INIT;
-        int is_c = (j->eng->flags & LB_ENG_LINE_DIRECTIVES) != 0;
-        ao.line_directives = is_c;
+        int line_dirs = (j->eng->flags & LB_ENG_LINE_DIRECTIVES) != 0;
+        ao.line_directives = line_dirs;
         if (lb_assemble(j->ch, j->c, &ao, &src, d) < 0) {
             lb_buf_free(&src);
             return -1;
@@ -405,7 +405,7 @@ static int plan(build *b, lb_job **jobs_out, lb_diag *d)
             .line_directives = 1, .relative = 1, .used = lb_xcalloc(j->ch->nchunks, 1)};
         lb_assemble(j->ch, j->c, &rel, &src, d);
         j->key_src = lb_buf_detach(&src);
-        lb_origins_describe(j->ch, j->c, is_c ? rel.used : NULL, j->src, &src);
+        lb_origins_describe(j->ch, j->c, line_dirs ? rel.used : NULL, j->src, &src);
         j->origins = lb_buf_detach(&src);
         free(rel.used);
         j->e.src = j->src;
