@@ -14,7 +14,7 @@
 
 #include "assemble.h"
 #include "cache.h"
-#include "engine.h"
+#include "engines.h"
 #include "fsutil.h"
 #include "jail.h"
 #include "jobs.h"
@@ -40,17 +40,17 @@ typedef struct {
     build *b;
     lb_chapter *ch;
     lb_chunk *c;
-    char *src;         /* c: the assembled program */
-    char *key_src;     /* the same with lines counted per chunk: what keys hash */
-    char *origins;     /* where its chunks sit (relocate.h) */
-    char key[33];      /* c: computed before the jobs start; gnuplot: in the job */
-    lb_strv data_in;   /* gnuplot: paths of the data files it reads */
-    int wanted;        /* its chapter was named (or the whole book is built) */
-    int needed;        /* makes data that a chart of a named chapter reads */
-    const lb_job *job; /* its node in the job graph (for its dependencies) */
-    char *not_run;     /* python: why it cannot run here, or NULL */
-    char *versions;    /* python: "Python 3.11.2, numpy 1.24.2" */
-    int recorded;      /* python: --record saved its result (1) or could not (-1) */
+    const lb_engine_def *eng; /* c's engine */
+    lb_engine_job e;          /* what its engine sees (src, key_src, data_in borrowed from here) */
+    char *src;                /* the assembled program (LB_ENG_ASSEMBLE) */
+    char *key_src;            /* the same with lines counted per chunk: what keys hash */
+    char *origins;            /* where its chunks sit (relocate.h) */
+    char key[33];             /* computed in its job, just before the cache is asked */
+    lb_strv data_in;          /* LB_ENG_FIGURE: paths of the data files it reads */
+    int wanted;               /* its chapter was named (or the whole book is built) */
+    int needed;               /* makes data that a chart of a named chapter reads */
+    const lb_job *job;        /* its node in the job graph (for its dependencies) */
+    int recorded;             /* --record saved its result (1) or could not (-1) */
 } chunk_job;
 
 struct build {
@@ -60,9 +60,9 @@ struct build {
     char *out_abs; /* the output folder, absolute */
     lb_strv files; /* the chapter files found; an error may name one */
     lb_sandbox sandbox;
-    int sandbox_ready; /* lb_sandbox_init was called */
-    char *cc_id, *gp_id;
-    lb_python_info py;    /* probed only when the book has python chunks */
+    int sandbox_ready;    /* lb_sandbox_init was called */
+    void **estate;        /* per engine of the registry: its setup's state */
+    lb_engine_env env;    /* what the engines see of the build */
     lb_chapter *chapters; /* all, in book order, front page first if any */
     size_t n;
     char *named; /* per chapter: 1 when being (re)built */
@@ -242,7 +242,7 @@ static chunk_job *producer(build *b, const char *name, const chunk_job *before)
     chunk_job *found = NULL;
     for (size_t i = 0; i < b->njobs && &b->jobs[i] != before; i++) {
         lb_chunk *c = b->jobs[i].c;
-        if (c->opts.engine != LB_ENGINE_GNUPLOT && c->opts.data.n == 1 &&
+        if (!(c->opts.engine->flags & LB_ENG_FIGURE) && c->opts.data.n == 1 &&
             strcmp(c->opts.data.v[0], name) == 0)
             found = &b->jobs[i];
     }
@@ -254,28 +254,6 @@ static void data_path(const build *b, const char *name, lb_buf *out)
     lb_buf_printf(out, "%s/%s.tsv", b->ctx.data_dir, name);
 }
 
-static void hash_strv(lb_hash *h, const lb_strv *v)
-{
-    lb_hash_bytes(h, &v->n, sizeof v->n);
-    for (size_t i = 0; i < v->n; i++)
-        lb_hash_str(h, v->v[i]);
-}
-
-/* The resource limits change what a program can do (and whether it
- * fails), so they are part of its key; so does the environment that the
- * helpers of litbook.h and litbook.py read (progenv.h). */
-static void hash_limits(lb_hash *h, const lb_opts *o)
-{
-    char lims[160];
-    lb_sandbox_key(o, lims, sizeof lims);
-    lb_hash_str(h, lims);
-    /* and so does the environment litbook.h and litbook.py read */
-    lb_buf env = LB_BUF_INIT;
-    lb_program_env_describe(&env);
-    lb_hash_str(h, lb_buf_str(&env));
-    lb_buf_free(&env);
-}
-
 /* Whether chunks run sandboxed is part of every key: a result a chunk
  * produced with the whole machine in reach is not reused as one made in
  * the sandbox. */
@@ -284,128 +262,64 @@ static void hash_sandbox(const build *b, lb_hash *h)
     lb_hash_str(h, b->sandbox.configured ? "sandbox=bwrap" : "sandbox=none");
 }
 
-/* Everything a C chunk's result depends on that is known before it runs;
- * the headers it includes are checked by the cache entry itself. */
-static void key_c(build *b, chunk_job *j)
+/* The key: the engine's name and what its key hook adds, and the sandbox. */
+static void key_chunk(build *b, chunk_job *j)
 {
-    const lb_opts *o = &j->c->opts;
     lb_hash h;
     lb_hash_init(&h);
-    lb_hash_str(&h, "litbook " LITBOOK_VERSION " c");
-    lb_hash_str(&h, j->ch->path); /* messages name it */
-    lb_hash_str(&h, b->cc_id);
-    lb_strv argv = {0};
-    lb_c_compile_argv(&b->ctx, j->ch, j->c, &argv);
-    hash_strv(&h, &argv);
-    lb_strv_free(&argv);
-    hash_strv(&h, &o->libs);
-    lb_hash_str(&h, j->key_src);
-    hash_strv(&h, &o->args);
-    lb_hash_str(&h, o->stdin_text);
-    char nums[128];
-    snprintf(nums, sizeof nums, "%d %a %d %u", (int)o->eval, o->timeout, o->repeat, o->sanitize);
-    lb_hash_str(&h, nums);
-    hash_limits(&h, o);
+    lb_hash_str(&h, "litbook " LITBOOK_VERSION);
+    lb_hash_str(&h, j->eng->name);
+    j->eng->key(&b->env, &j->e, &h);
     hash_sandbox(b, &h);
     lb_hash_hex(&h, j->key);
 }
 
-/* A python chunk's key: like a C chunk's, with the interpreter's identity
- * and version and the versions of the modules it requires in place of the
- * compiler. Also decides whether it can run here at all. */
-static void key_python(build *b, chunk_job *j)
+/* Once per build, each engine its jobs at once: probes, versions, and
+ * whether they can run here. */
+static void prepare_engines(build *b)
 {
-    const lb_opts *o = &j->c->opts;
-    lb_buf v = LB_BUF_INIT;
-    lb_python_versions(&b->py, j->c, &v);
-    free(j->versions);
-    j->versions = lb_buf_detach(&v);
-    free(j->not_run);
-    j->not_run = lb_python_not_run_reason(&b->ctx, &b->py, j->c);
-    lb_hash h;
-    lb_hash_init(&h);
-    lb_hash_str(&h, "litbook " LITBOOK_VERSION " python");
-    lb_hash_str(&h, j->ch->path);   /* tracebacks name it */
-    lb_hash_str(&h, lb_litbook_py); /* what `import litbook` runs */
-    lb_hash_str(&h, b->py.id);
-    lb_hash_str(&h, b->py.executable);
-    lb_hash_str(&h, j->versions);
-    lb_hash_str(&h, j->key_src);
-    hash_strv(&h, &o->args);
-    lb_hash_str(&h, o->stdin_text);
-    char nums[128];
-    snprintf(nums, sizeof nums, "%d %a %d", (int)o->eval, o->timeout, o->repeat);
-    lb_hash_str(&h, nums);
-    hash_limits(&h, o);
-    hash_sandbox(b, &h);
-    lb_hash_hex(&h, j->key);
+    size_t ne = lb_engine_count();
+    lb_engine_job *mine = lb_xcalloc(b->njobs ? b->njobs : 1, sizeof *mine);
+    for (size_t e = 0; e < ne; e++) {
+        const lb_engine_def *eng = lb_engine_at(e);
+        size_t n = 0;
+        for (size_t i = 0; i < b->njobs; i++)
+            if (b->jobs[i].eng == eng)
+                mine[n++] = b->jobs[i].e;
+        if (eng->prepare)
+            eng->prepare(b->estate[e], &b->env, mine, n);
+        n = 0;
+        for (size_t i = 0; i < b->njobs; i++)
+            if (b->jobs[i].eng == eng)
+                b->jobs[i].e = mine[n++];
+    }
+    free(mine);
 }
 
-/* Asks the interpreter once for every module any python chunk requires,
- * then keys the python chunks. No python chunk: no interpreter needed. */
-static void plan_python(build *b)
+static size_t engine_index(const lb_engine_def *eng)
 {
-    lb_strv mods = {0};
-    int any = 0;
-    for (size_t i = 0; i < b->njobs; i++) {
-        const lb_chunk *c = b->jobs[i].c;
-        if (c->opts.engine != LB_ENGINE_PYTHON)
-            continue;
-        any = 1;
-        for (size_t k = 0; k < c->opts.requires.n; k++)
-            lb_strv_push(&mods, c->opts.requires.v[k]);
-    }
-    if (any)
-        lb_python_probe(&b->ctx, b->cache_dir, &mods, &b->py);
-    /* $PYTHON may be a wrapper: the sandbox must show the real one. */
-    if (any && b->py.executable && b->sandbox.configured) {
-        lb_bwrap_show_tool(&b->sandbox.cfg, b->py.executable);
-        b->ctx.python_exe = b->py.executable;
-    }
-    lb_strv_free(&mods);
-    for (size_t i = 0; i < b->njobs; i++)
-        if (b->jobs[i].c->opts.engine == LB_ENGINE_PYTHON)
-            key_python(b, &b->jobs[i]);
-}
-
-static void key_gnuplot(build *b, chunk_job *j)
-{
-    lb_hash h;
-    lb_hash_init(&h);
-    lb_hash_str(&h, "litbook " LITBOOK_VERSION " gnuplot");
-    lb_hash_str(&h, b->gp_id);
-    lb_hash_str(&h, j->c->code);
-    lb_hash_str(&h, j->c->anchor); /* ids inside the SVG carry it */
-    lb_hash_str(&h, j->c->opts.width);
-    lb_hash_str(&h, j->c->opts.height);
-    hash_sandbox(b, &h);
-    for (size_t i = 0; i < j->data_in.n; i++) {
-        char fh[33] = "missing";
-        lb_file_hash(j->data_in.v[i], fh);
-        lb_hash_str(&h, j->data_in.v[i]);
-        lb_hash_str(&h, fh);
-    }
-    lb_hash_hex(&h, j->key);
+    size_t e = 0;
+    while (lb_engine_at(e) != eng)
+        e++;
+    return e;
 }
 
 static int is_runnable(const lb_chunk *c)
 {
-    return (c->opts.engine == LB_ENGINE_C || c->opts.engine == LB_ENGINE_GNUPLOT ||
-            c->opts.engine == LB_ENGINE_PYTHON) &&
-           c->opts.eval != LB_EVAL_NO;
+    return c->opts.engine && c->opts.eval != LB_EVAL_NO;
 }
 
-/* Which data files a gnuplot chunk reads: its data="..." names (each must
- * be produced earlier in the book), or by default every one produced
- * before it. Adds the producers as dependencies. */
-static int plan_gnuplot(build *b, chunk_job *j, lb_job *job, lb_diag *d)
+/* Which data files a figure reads: its data="..." names (each must be
+ * produced earlier in the book), or by default every one produced before
+ * it. Adds the producers as dependencies. */
+static int plan_figure(build *b, chunk_job *j, lb_job *job, lb_diag *d)
 {
     const lb_opts *o = &j->c->opts;
     size_t cap = 8;
     job->deps = lb_xmalloc(cap * sizeof *job->deps);
     for (size_t i = 0; i < (size_t)(j - b->jobs); i++) {
         chunk_job *p = &b->jobs[i];
-        if (p->c->opts.engine == LB_ENGINE_GNUPLOT || p->c->opts.data.n != 1)
+        if ((p->eng->flags & LB_ENG_FIGURE) || p->c->opts.data.n != 1)
             continue;
         const char *name = p->c->opts.data.v[0];
         int listed = !o->data_given;
@@ -450,6 +364,11 @@ static int plan(build *b, lb_job **jobs_out, lb_diag *d)
             j->b = b;
             j->ch = ch;
             j->c = &ch->chunks[k];
+            j->eng = j->c->opts.engine;
+            j->e.ch = ch;
+            j->e.c = j->c;
+            j->e.data_in = &j->data_in;
+            j->e.state = b->estate[engine_index(j->eng)];
             j->wanted = b->named[i];
         }
     }
@@ -461,16 +380,20 @@ static int plan(build *b, lb_job **jobs_out, lb_diag *d)
         jobs[i].arg = j;
         j->job = &jobs[i];
         jobs[i].exclusive = j->c->opts.repeat > 0 || j->c->opts.exclusive;
-        if (j->c->opts.engine == LB_ENGINE_GNUPLOT) {
-            if (plan_gnuplot(b, j, &jobs[i], d) < 0)
+        if (j->eng->flags & LB_ENG_FIGURE) {
+            if (plan_figure(b, j, &jobs[i], d) < 0)
                 return -1;
             for (size_t k = 0; j->wanted && k < jobs[i].ndeps; k++)
                 b->jobs[jobs[i].deps[k]].needed = 1;
+        }
+        if (!(j->eng->flags & LB_ENG_ASSEMBLE)) {
+            if (j->eng->plan && j->eng->plan(&j->e, d) < 0)
+                return -1;
             continue;
         }
         lb_buf src = LB_BUF_INIT;
-        int is_c = j->c->opts.engine == LB_ENGINE_C;
-        ao.line_directives = is_c; /* not Python syntax */
+        int line_dirs = (j->eng->flags & LB_ENG_LINE_DIRECTIVES) != 0;
+        ao.line_directives = line_dirs;
         if (lb_assemble(j->ch, j->c, &ao, &src, d) < 0) {
             lb_buf_free(&src);
             return -1;
@@ -482,15 +405,13 @@ static int plan(build *b, lb_job **jobs_out, lb_diag *d)
             .line_directives = 1, .relative = 1, .used = lb_xcalloc(j->ch->nchunks, 1)};
         lb_assemble(j->ch, j->c, &rel, &src, d);
         j->key_src = lb_buf_detach(&src);
-        lb_origins_describe(j->ch, j->c, is_c ? rel.used : NULL, j->src, &src);
+        lb_origins_describe(j->ch, j->c, line_dirs ? rel.used : NULL, j->src, &src);
         j->origins = lb_buf_detach(&src);
         free(rel.used);
-        if (j->c->opts.engine == LB_ENGINE_PYTHON) {
-            if (lb_python_twin_plan(j->ch, j->c, d) < 0)
-                return -1;
-            continue; /* keyed once the interpreter is known */
-        }
-        /* C chunks are keyed once the compiler is known (run_build). */
+        j->e.src = j->src;
+        j->e.key_src = j->key_src;
+        if (j->eng->plan && j->eng->plan(&j->e, d) < 0)
+            return -1;
     }
     return 0;
 }
@@ -535,22 +456,22 @@ static int data_failed(build *b, chunk_job *j)
     return 0;
 }
 
-/* A python chunk that cannot run here: shown from its recording when one
- * is current, else "not run" with the reason. */
-static void python_not_run(build *b, chunk_job *j)
+/* A chunk that cannot run here: shown from its recording when one is
+ * current, else "not run" with the reason. */
+static void not_run(build *b, chunk_job *j)
 {
     lb_buf path = LB_BUF_INIT;
     lb_record_path(b->o->book_dir, j->ch, j->c, &path);
     char hash[33];
     lb_record_source_hash(j->c, j->src, hash);
-    lb_record_apply(path.ptr, hash, j->not_run, &j->c->res);
+    lb_record_apply(path.ptr, hash, j->e.not_run, &j->c->res);
     lb_buf_free(&path);
     if (j->wanted || j->needed)
         lb_progress_done(&b->progress, j->c, 1);
 }
 
-/* --record: a python chunk that ran here and did what its chapter says is
- * saved with its provenance. */
+/* --record: a chunk that ran here and did what its chapter says is saved
+ * with its provenance (what its engine says ran it). */
 static void record_result(build *b, chunk_job *j)
 {
     const lb_result *r = &j->c->res;
@@ -564,24 +485,8 @@ static void record_result(build *b, chunk_job *j)
     lb_record_source_hash(j->c, j->src, hash);
     m.source_hash = lb_xstrdup(hash);
     lb_record_here(&m);
-    lb_buf_printf(&s, "%s (%s)", b->py.version ? b->py.version : "unknown",
-                  b->py.executable ? b->py.executable : b->ctx.python);
-    m.python = lb_buf_detach(&s);
-    if (b->py.device && lb_python_uses_jax(j->c))
-        m.device = lb_xstrdup(b->py.device);
-    /* "Python 3.11.2, numpy 1.24.2; on cpu": the modules, one "name
-     * version" each, up to the device */
-    char *mods = lb_xstrndup(j->versions, strcspn(j->versions, ";"));
-    const char *v = strchr(mods, ',');
-    while (v) {
-        v += 2;
-        size_t n = strcspn(v, ",");
-        char *one = lb_xstrndup(v, n);
-        lb_strv_push(&m.modules, one);
-        free(one);
-        v = v[n] ? v + n : NULL;
-    }
-    free(mods);
+    if (j->eng->record)
+        j->eng->record(&j->e, &m);
     lb_buf path = LB_BUF_INIT;
     lb_record_path(b->o->book_dir, j->ch, j->c, &path);
     j->recorded = lb_record_save(path.ptr, &m, r) == 0 ? 1 : -1;
@@ -632,15 +537,15 @@ static void run_chunk_job(void *arg)
         b->stop = 1;
         return;
     }
-    if (c->opts.engine == LB_ENGINE_GNUPLOT && data_failed(b, j))
+    unsigned fl = j->eng->flags;
+    if ((fl & LB_ENG_FIGURE) && data_failed(b, j))
         return;
-    if (c->opts.engine == LB_ENGINE_GNUPLOT)
-        key_gnuplot(b, j);
-    int python = c->opts.engine == LB_ENGINE_PYTHON;
+    key_chunk(b, j);
+    int recordable = (fl & LB_ENG_RECORD) != 0;
     /* A recording says when and where it ran: never a cached result. */
-    int force = (b->o->force || (b->o->record && python)) && j->wanted;
-    if (python && j->not_run) {
-        python_not_run(b, j);
+    int force = (b->o->force || (b->o->record && recordable)) && j->wanted;
+    if (j->e.not_run) {
+        not_run(b, j);
     } else if (!force && lb_cache_load_memo(b->cache_dir, j->key, &c->res, b->deps)) {
         if (j->origins) {
             lb_relocate_result(j->ch, c, c->res.origins, &c->res);
@@ -652,13 +557,7 @@ static void run_chunk_job(void *arg)
     } else if (j->wanted || j->needed) {
         lb_progress_start(&b->progress, c);
         lb_strv deps = {0};
-        if (c->opts.engine == LB_ENGINE_GNUPLOT) {
-            lb_engine_gnuplot(&b->ctx, j->ch, c, &j->data_in);
-        } else if (python) {
-            lb_engine_python(&b->ctx, j->ch, c, j->src, j->versions);
-        } else {
-            lb_engine_c(&b->ctx, j->ch, c, j->src, &deps);
-        }
+        j->eng->run(&b->env, &j->e, &deps);
         int cut_short = b->o->interrupted && *b->o->interrupted;
         if (j->origins && !c->res.origins)
             c->res.origins = lb_xstrdup(j->origins);
@@ -673,9 +572,9 @@ static void run_chunk_job(void *arg)
         if (j->wanted)
             lb_progress_warnings(&b->progress, c);
     }
-    if (c->opts.engine != LB_ENGINE_GNUPLOT)
+    if (!(fl & LB_ENG_FIGURE))
         lb_check_result(c);
-    if (python && b->o->record && j->wanted)
+    if (recordable && b->o->record && j->wanted)
         record_result(b, j);
     save_data(b, j);
     int interrupted = b->o->interrupted && *b->o->interrupted;
@@ -687,41 +586,19 @@ static void run_chunk_job(void *arg)
     }
 }
 
-/* Python chunk j against its C twin. With --update, a chunk whose only
- * fault is a mismatched expected block is about to have its new output
- * accepted: the twin check sees both as they will be, and a python chunk
- * that no longer agrees with its twin fails (and is not updated), as the
- * next build would fail it. Returns 1 when j failed the check. */
-static int twin_check(build *b, chunk_job *j)
-{
-    lb_chunk *t = j->c->opts.twin ? lb_chapter_find(j->ch, j->c->opts.twin) : NULL;
-    lb_result *pr = &j->c->res, *tr = t ? &t->res : NULL;
-    int p_pending = b->o->update && pr->mismatch && pr->status == LB_RES_FAILED;
-    int t_pending = b->o->update && tr && tr->mismatch && tr->status == LB_RES_FAILED;
-    if (p_pending)
-        pr->status = LB_RES_OK;
-    if (t_pending)
-        tr->status = LB_RES_OK;
-    int differs = lb_python_twin_compare(j->ch, j->c);
-    if (t_pending)
-        tr->status = LB_RES_FAILED;
-    if (differs)
-        pr->mismatch = 0; /* its failure is the twin's now: nothing to accept */
-    else if (p_pending)
-        pr->status = LB_RES_FAILED;
-    return differs;
-}
-
-/* After every chunk ran: each python chunk with twin= against its C
- * twin; then a note for each python chunk not run, and each recording. */
-static void finish_python(build *b)
+/* After every chunk ran: each engine's checks across chunks (finish);
+ * then, for engines that record, a note for each chunk not run, and each
+ * recording. */
+static void finish_engines(build *b)
 {
     for (size_t i = 0; i < b->njobs; i++) {
         chunk_job *j = &b->jobs[i];
-        if (!j->wanted || j->c->opts.engine != LB_ENGINE_PYTHON)
+        if (!j->wanted)
             continue;
-        if (twin_check(b, j))
+        if (j->eng->finish && j->eng->finish(&j->e, b->o->update))
             lb_progress_failed(&b->progress, j->ch, j->c);
+        if (!(j->eng->flags & LB_ENG_RECORD))
+            continue;
         lb_diag d = {LB_NOTE, NULL, 0, 0, ""};
         const lb_result *r = &j->c->res;
         lb_buf path = LB_BUF_INIT;
@@ -804,8 +681,10 @@ static void run_hl_job(void *arg)
  * their arguments. */
 static size_t add_highlight_jobs(build *b, lb_job **jobs, size_t n, hl_job **hj)
 {
-    static const char *const langs[] = {"c", "cpp", "python", "sh"};
-    enum { NLANGS = sizeof langs / sizeof langs[0] };
+    const char *const *langs = lb_hl_languages;
+    size_t NLANGS = 0;
+    while (langs[NLANGS])
+        NLANGS++;
     *hj = lb_xcalloc(b->n * NLANGS + 1, sizeof **hj);
     *jobs = lb_xrealloc(*jobs, (n + b->n * NLANGS + 1) * sizeof **jobs);
     size_t k = 0;
@@ -1212,21 +1091,21 @@ static int lock_out(const build *b, int *fd, lb_diag *d)
     return 0;
 }
 
+/* Each engine reads its environment ($CC); tools gets the commands their
+ * chunks start, which the sandbox must show. */
+static void setup_engines(build *b, lb_strv *tools)
+{
+    size_t ne = lb_engine_count();
+    b->estate = lb_xcalloc(ne, sizeof *b->estate);
+    for (size_t e = 0; e < ne; e++) {
+        const lb_engine_def *eng = lb_engine_at(e);
+        if (eng->setup)
+            b->estate[e] = eng->setup(&b->ctx, tools);
+    }
+}
+
 static void init_ctx(build *b)
 {
-    const char *cc = getenv("CC");
-    char err[128];
-    size_t off;
-    if (!cc || !*cc || lb_split_words(cc, &b->ctx.cc, err, sizeof err, &off) < 0 ||
-        b->ctx.cc.n == 0) {
-        lb_strv_free(&b->ctx.cc);
-        lb_strv_push(&b->ctx.cc, "cc");
-    }
-    const char *cf = getenv("CFLAGS");
-    if (!cf || lb_split_words(cf, &b->ctx.env_cflags, err, sizeof err, &off) < 0)
-        lb_strv_free(&b->ctx.env_cflags);
-    const char *py = getenv("PYTHON");
-    b->ctx.python = lb_xstrdup(py && *py ? py : "python3");
     b->ctx.verbose = b->o->verbose;
     b->ctx.cancel = b->o->interrupted;
 }
@@ -1241,8 +1120,8 @@ static void free_build(build *b)
         free(b->jobs[i].key_src);
         free(b->jobs[i].origins);
         lb_strv_free(&b->jobs[i].data_in);
-        free(b->jobs[i].not_run);
-        free(b->jobs[i].versions);
+        free(b->jobs[i].e.not_run);
+        free(b->jobs[i].e.about);
     }
     free(b->jobs);
     for (size_t i = 0; b->refs && i < b->n; i++)
@@ -1259,15 +1138,13 @@ static void free_build(build *b)
     lb_strv_free(&b->files);
     if (b->sandbox_ready)
         lb_sandbox_free(&b->sandbox);
-    free(b->cc_id);
-    free(b->gp_id);
-    lb_python_info_free(&b->py);
-    lb_strv_free(&b->ctx.cc);
-    lb_strv_free(&b->ctx.env_cflags);
+    for (size_t e = 0; b->estate && e < lb_engine_count(); e++)
+        if (lb_engine_at(e)->free_state)
+            lb_engine_at(e)->free_state(b->estate[e]);
+    free(b->estate);
     free(b->ctx.include_dir);
     free(b->ctx.tmp_root);
     free(b->ctx.data_dir);
-    free(b->ctx.python);
 }
 
 static int count_jobs(const build *b, lb_progress_summary *s)
@@ -1323,26 +1200,31 @@ static void report_reads(build *b)
 static int run_build(build *b, lb_diag *d, double t0)
 {
     lb_job *jobs = NULL;
+    lb_strv tools = {0};
+    setup_engines(b, &tools);
     if (set_paths(b, d) < 0 || load_book(b, d) < 0 || plan(b, &jobs, d) < 0 ||
         scan_values(b, d) < 0 ||
         lb_prose_prepare(b->chapters, b->n, b->cache_dir, b->o->quiet, &b->prose, d) < 0) {
         for (size_t i = 0; jobs && i < b->njobs; i++)
             free(jobs[i].deps);
         free(jobs);
+        lb_strv_free(&tools);
         return LB_EXIT_INPUT;
     }
     int lockfd = -1;
     if (make_out_dir(b, d) < 0 || lock_out(b, &lockfd, d) < 0 || prepare_out(b, d) < 0) {
         free(jobs);
+        lb_strv_free(&tools);
         if (lockfd >= 0)
             close(lockfd);
         return LB_EXIT_INPUT;
     }
     init_ctx(b);
-    const char *tools[] = {b->ctx.cc.v[0], b->ctx.python, "gnuplot", NULL};
     b->sandbox_ready = 1;
-    if (lb_sandbox_init(&b->sandbox, (lb_sandbox_mode)b->o->sandbox, b->out_abs, b->o->book_dir,
-                        tools) < 0) {
+    int sb = lb_sandbox_init(&b->sandbox, (lb_sandbox_mode)b->o->sandbox, b->out_abs,
+                             b->o->book_dir, (const char *const *)tools.v);
+    lb_strv_free(&tools);
+    if (sb < 0) {
         lb_diag_set(d, LB_ERROR, NULL, 0, 0,
                     "chunks cannot be sandboxed here: %s (and --sandbox=strict)", b->sandbox.why);
         free(jobs);
@@ -1350,16 +1232,8 @@ static int run_build(build *b, lb_diag *d, double t0)
         return LB_EXIT_INPUT;
     }
     b->ctx.sandbox = &b->sandbox;
-    b->cc_id = lb_tool_identity(b->cache_dir, b->ctx.cc.v[0]);
-    if (!b->cc_id)
-        b->cc_id = lb_xstrdup(b->ctx.cc.v[0]); /* the failure shows at compile time */
-    b->gp_id = lb_tool_identity(b->cache_dir, "gnuplot");
-    if (!b->gp_id)
-        b->gp_id = lb_xstrdup("gnuplot");
-    for (size_t i = 0; i < b->njobs; i++)
-        if (b->jobs[i].c->opts.engine == LB_ENGINE_C)
-            key_c(b, &b->jobs[i]);
-    plan_python(b);
+    b->env = (lb_engine_env){&b->ctx, b->cache_dir, b->sandbox.configured ? &b->sandbox.cfg : NULL};
+    prepare_engines(b);
     for (size_t i = 0; i < b->njobs; i++)
         jobs[i].run = run_chunk_job;
     int counted = 0; /* the steps this build reports: those it was asked for */
@@ -1387,7 +1261,7 @@ static int run_build(build *b, lb_diag *d, double t0)
         fprintf(stderr, "litbook: interrupted; children stopped, pages left as they were\n");
         rc = LB_EXIT_INTERRUPTED;
     } else {
-        finish_python(b);
+        finish_engines(b);
         bad_refs = check_values(b);
         if (b->o->update)
             lb_update_chapters(b->chapters, b->n, b->named, d);

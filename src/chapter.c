@@ -1,4 +1,5 @@
 #include "chapter.h"
+#include "engines.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -252,7 +253,7 @@ static int load_chunk(lb_chapter *ch, cmark_node *n, const line_index *li, name_
     lb_attr_error ae = {0, ""};
     int rc = lb_info_parse(fi.info, &c->info, &ae);
     free(fi.info);
-    if (rc != 0 && eng == LB_ENGINE_NONE) {
+    if (rc != 0 && !eng) {
         /* A fence with no engine is only displayed: its info string may be
          * meant for another tool (```js title="app.js", knitr's ```{r}),
          * and is never an error. It shows as a plain listing. */

@@ -1,5 +1,5 @@
 /* The gnuplot engine: a script and its data files in, an SVG figure out. */
-#include "engine.h"
+#include "engines.h"
 
 #include <errno.h>
 #include <regex.h>
@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "fsutil.h"
 #include "sandbox.h"
 #include "spawn.h"
@@ -215,8 +216,15 @@ static void run_gnuplot(const lb_ctx *ctx, lb_chapter *ch, lb_chunk *c, const ch
     lb_strv_free(&ro);
 }
 
-void lb_engine_gnuplot(const lb_ctx *ctx, lb_chapter *ch, lb_chunk *c, const lb_strv *data)
+/* The script, in a folder holding the data files it reads (full paths in
+ * j->data_in), drawn into c->res.svg. */
+static void gnuplot_run(const lb_engine_env *env, lb_engine_job *j, lb_strv *deps)
 {
+    const lb_ctx *ctx = env->ctx;
+    lb_chapter *ch = j->ch;
+    lb_chunk *c = j->c;
+    const lb_strv *data = j->data_in;
+    (void)deps;
     lb_result_free(&c->res);
     char *dir = lb_chunk_workdir(ctx, c);
     if (!dir)
@@ -249,3 +257,69 @@ void lb_engine_gnuplot(const lb_ctx *ctx, lb_chapter *ch, lb_chunk *c, const lb_
     lb_remove_tree(dir);
     free(dir);
 }
+
+/* The engine's state: the tool's identity, for keys. */
+typedef struct {
+    char *id;
+} gp_state;
+
+static void *gnuplot_setup(lb_ctx *ctx, lb_strv *tools)
+{
+    (void)ctx;
+    lb_strv_push(tools, "gnuplot");
+    return lb_xcalloc(1, sizeof(gp_state));
+}
+
+static void gnuplot_free(void *state)
+{
+    gp_state *st = state;
+    if (st)
+        free(st->id);
+    free(st);
+}
+
+static void gnuplot_prepare(void *state, const lb_engine_env *env, lb_engine_job *jobs, size_t n)
+{
+    gp_state *st = state;
+    (void)jobs;
+    if (!n)
+        return;
+    st->id = lb_tool_identity(env->cache_dir, "gnuplot");
+    if (!st->id)
+        st->id = lb_xstrdup("gnuplot");
+}
+
+/* Keyed in its job, once the data it reads is made: the data's contents
+ * are part of it. */
+static void gnuplot_key(const lb_engine_env *env, lb_engine_job *j, lb_hash *h)
+{
+    const gp_state *st = j->state;
+    (void)env;
+    lb_hash_str(h, st->id);
+    lb_hash_str(h, j->c->code);
+    lb_hash_str(h, j->c->anchor); /* ids inside the SVG carry it */
+    lb_hash_str(h, j->c->opts.width);
+    lb_hash_str(h, j->c->opts.height);
+    for (size_t i = 0; i < j->data_in->n; i++) {
+        char fh[33] = "missing";
+        lb_file_hash(j->data_in->v[i], fh);
+        lb_hash_str(h, j->data_in->v[i]);
+        lb_hash_str(h, fh);
+    }
+}
+
+static const char *const gnuplot_options[] = {"caption", "width", "height", NULL};
+
+const lb_engine_def lb_engine_gnuplot_def = {
+    .name = "gnuplot",
+    .label = "gnuplot",
+    .flags = LB_ENG_FIGURE | LB_ENG_ECHO_OFF,
+    .options = gnuplot_options,
+    .svg_title = "<title>Gnuplot</title>",
+    .script_label = "gnuplot script",
+    .setup = gnuplot_setup,
+    .free_state = gnuplot_free,
+    .prepare = gnuplot_prepare,
+    .key = gnuplot_key,
+    .run = gnuplot_run,
+};

@@ -1,6 +1,6 @@
 /* The python engine: run a chunk with $PYTHON, after asking the
  * interpreter which of the required modules it has. */
-#include "engine.h"
+#include "engines.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -17,6 +17,30 @@
 #include "run.h"
 
 extern char **environ;
+
+/* What the Python interpreter ($PYTHON) offers, probed once per build for
+ * every module the book's python chunks require. */
+typedef struct {
+    char *id;         /* lb_tool_identity of the interpreter; NULL: not installed */
+    char *broken;     /* why an installed interpreter does not run, or NULL */
+    char *version;    /* "3.11.2" */
+    char *executable; /* sys.executable */
+    char *device;     /* what JAX computes on, when a chunk requires jax:
+                         "cpu, jaxlib 0.10.2", "gpu (NVIDIA H200, cuda 12080), jaxlib ..." */
+    lb_strv names;    /* the probed modules */
+    lb_strv versions; /* per name: its version, or "" when it does not import */
+    lb_strv errors;   /* per name: "" or "ModuleNotFoundError: No module named 'jax'" */
+} lb_python_info;
+
+/* The engine's state for one build. */
+typedef struct {
+    char *python; /* $PYTHON or "python3" */
+    /* Its sys.executable (borrowed from the probe), what a sandboxed
+     * chunk runs: $PYTHON may be a wrapper or a pyenv shim that needs
+     * files in $HOME, which the sandbox hides. NULL: run python. */
+    const char *python_exe;
+    lb_python_info pi; /* probed only when the book has python chunks */
+} py_state;
 
 /* Prints what the chunks depend on, one fact a line; modules come from
  * argv. Anything an imported module itself prints is ignored by the
@@ -58,7 +82,7 @@ static const char PROBE[] =
     "        except Exception as e:\n"
     "            w('device unknown (%s)\\n' % type(e).__name__)\n";
 
-void lb_python_info_free(lb_python_info *pi)
+static void python_info_free(lb_python_info *pi)
 {
     free(pi->id);
     free(pi->broken);
@@ -149,12 +173,12 @@ static int parse_probe(lb_python_info *pi, const char *text)
     return rc == 0 && pi->version ? 0 : -1;
 }
 
-static void probe_key(const lb_ctx *ctx, const char *id, const lb_strv *modules, char key[33])
+static void probe_key(const py_state *st, const char *id, const lb_strv *modules, char key[33])
 {
     lb_hash h;
     lb_hash_init(&h);
     lb_hash_str(&h, "litbook python probe 2"); /* 2: the JAX device */
-    lb_hash_str(&h, ctx->python);
+    lb_hash_str(&h, st->python);
     lb_hash_str(&h, id);
     /* These change what imports without touching any file we stamp. */
     static const char *const env[] = {"PYTHONPATH",    "PYTHONHOME",  "PYTHONNOUSERSITE",
@@ -178,10 +202,11 @@ static void describe_probe_failure(const lb_spawn_result *r, lb_buf *out)
 }
 
 /* Runs the probe; on success appends its answer and the stamps to memo. */
-static void run_probe(const lb_ctx *ctx, const lb_strv *modules, lb_python_info *pi, lb_buf *memo)
+static void run_probe(const py_state *st, const lb_ctx *ctx, const lb_strv *modules,
+                      lb_python_info *pi, lb_buf *memo)
 {
     lb_strv argv = {0};
-    lb_strv_push(&argv, ctx->python);
+    lb_strv_push(&argv, st->python);
     lb_strv_push(&argv, "-c");
     lb_strv_push(&argv, PROBE);
     for (size_t i = 0; i < modules->n; i++)
@@ -196,7 +221,7 @@ static void run_probe(const lb_ctx *ctx, const lb_strv *modules, lb_python_info 
     int rc = lb_spawn_run(&req, &r);
     if (rc == 0 && r.exited && r.exit_code == 0 && parse_probe(pi, lb_buf_str(&r.out)) == 0) {
         lb_buf_puts(memo, lb_buf_str(&r.out));
-        put_stamp(memo, pi->executable ? pi->executable : ctx->python);
+        put_stamp(memo, pi->executable ? pi->executable : st->python);
         const char *p = lb_buf_str(&r.out);
         while ((p = strstr(p, "\npath ")) != NULL) {
             p += 6;
@@ -222,15 +247,20 @@ static void run_probe(const lb_ctx *ctx, const lb_strv *modules, lb_python_info 
     lb_strv_free(&argv);
 }
 
-void lb_python_probe(const lb_ctx *ctx, const char *cache_dir, const lb_strv *modules,
-                     lb_python_info *pi)
+/* Probes the interpreter for modules (names, duplicates allowed). The
+ * answer is remembered in cache_dir (python-KEY) with the size and mtime
+ * of the interpreter and of every folder on its sys.path (installing or
+ * upgrading a package changes its folder), so a build where nothing
+ * changed spawns no process. */
+static void python_probe(const py_state *st, const lb_ctx *ctx, const char *cache_dir,
+                         const lb_strv *modules, lb_python_info *pi)
 {
     memset(pi, 0, sizeof *pi);
-    pi->id = lb_tool_identity(cache_dir, ctx->python);
+    pi->id = lb_tool_identity(cache_dir, st->python);
     if (!pi->id)
         return;
     char key[33];
-    probe_key(ctx, pi->id, modules, key);
+    probe_key(st, pi->id, modules, key);
     lb_buf path = LB_BUF_INIT, memo = LB_BUF_INIT;
     lb_buf_printf(&path, "%s/python-%s", cache_dir, key);
     if (lb_read_file(path.ptr, &memo) == 0 && parse_probe(pi, lb_buf_str(&memo)) == 0) {
@@ -240,10 +270,10 @@ void lb_python_probe(const lb_ctx *ctx, const char *cache_dir, const lb_strv *mo
     }
     char *id = pi->id;
     pi->id = NULL;
-    lb_python_info_free(pi); /* a half-read or outdated memo */
+    python_info_free(pi); /* a half-read or outdated memo */
     pi->id = id;
     lb_buf_reset(&memo);
-    run_probe(ctx, modules, pi, &memo);
+    run_probe(st, ctx, modules, pi, &memo);
     if (memo.len && lb_mkdirs(cache_dir) == 0)
         lb_write_file_atomic(path.ptr, memo.ptr, memo.len);
     lb_buf_free(&memo);
@@ -280,20 +310,23 @@ static void join_names(const lb_strv *names, lb_buf *out)
     }
 }
 
-char *lb_python_not_run_reason(const lb_ctx *ctx, const lb_python_info *pi, const lb_chunk *c)
+/* Why python chunk c cannot run here ("jax is not installed here",
+ * "python3 is not installed here"), or NULL when it can. Caller frees. */
+static char *not_run_reason(const py_state *st, const lb_chunk *c)
 {
+    const lb_python_info *pi = &st->pi;
     lb_buf b = LB_BUF_INIT;
-    int plain = strcmp(ctx->python, "python3") == 0;
+    int plain = strcmp(st->python, "python3") == 0;
     if (!pi->id) {
         if (plain)
             lb_buf_puts(&b, "python3 is not installed here");
         else
             lb_buf_printf(&b, "the Python interpreter %s (from $PYTHON) is not installed here",
-                          ctx->python);
+                          st->python);
         return lb_buf_detach(&b);
     }
     if (pi->broken) {
-        lb_buf_printf(&b, "%s does not run here (%s)", ctx->python, pi->broken);
+        lb_buf_printf(&b, "%s does not run here (%s)", st->python, pi->broken);
         return lb_buf_detach(&b);
     }
     lb_strv gone = {0};
@@ -325,7 +358,13 @@ char *lb_python_not_run_reason(const lb_ctx *ctx, const lb_python_info *pi, cons
     return lb_buf_detach(&b);
 }
 
-void lb_python_versions(const lb_python_info *pi, const lb_chunk *c, lb_buf *out)
+static int uses_jax(const lb_chunk *c);
+
+/* "Python 3.11.2, numpy 1.24.2": the interpreter's version and those of
+ * c's required modules, then "; on DEVICE" for a chunk that requires jax,
+ * for cache keys and captions (a chunk reruns on another device). Appends
+ * to out. */
+static void python_versions(const lb_python_info *pi, const lb_chunk *c, lb_buf *out)
 {
     lb_buf_printf(out, "Python %s", pi->version ? pi->version : "(unknown version)");
     for (size_t i = 0; i < c->opts.requires.n; i++) {
@@ -333,11 +372,11 @@ void lb_python_versions(const lb_python_info *pi, const lb_chunk *c, lb_buf *out
         lb_buf_printf(out, ", %s %s", c->opts.requires.v[i],
                       k >= 0 && *pi->versions.v[k] ? pi->versions.v[k] : "(missing)");
     }
-    if (pi->device && lb_python_uses_jax(c))
+    if (pi->device && uses_jax(c))
         lb_buf_printf(out, "; on %s", pi->device);
 }
 
-int lb_python_uses_jax(const lb_chunk *c)
+static int uses_jax(const lb_chunk *c)
 {
     for (size_t i = 0; i < c->opts.requires.n; i++) {
         const char *m = c->opts.requires.v[i];
@@ -384,19 +423,20 @@ static char *chapter_paths(const char *text, const char *scratch, const char *ch
     return lb_buf_detach(&b);
 }
 
-static void run_program(const lb_ctx *ctx, const lb_chapter *ch, lb_chunk *c, const char *dir)
+static void run_program(const py_state *st, const lb_ctx *ctx, const lb_chapter *ch, lb_chunk *c,
+                        const char *dir)
 {
     lb_strv env = {0};
     python_env(&env);
     lb_strv ro = {0};
     lb_chunk_ro(ctx, ch, &ro);
-    const char *exe = ctx->sandbox && ctx->python_exe ? ctx->python_exe : ctx->python;
+    const char *exe = ctx->sandbox && st->python_exe ? st->python_exe : st->python;
     const char *const command[] = {exe, "prog.py", NULL};
     lb_run_spec spec = {command, env.v, dir, ctx->cancel, ctx->sandbox, &ro};
     lb_spawn_result r = {0};
     if (lb_run_once(&spec, c, &r) != 0) {
         lb_buf m = LB_BUF_INIT;
-        lb_buf_printf(&m, "cannot run the Python interpreter '%s': %s (set PYTHON)", ctx->python,
+        lb_buf_printf(&m, "cannot run the Python interpreter '%s': %s (set PYTHON)", st->python,
                       strerror(r.exec_errno));
         lb_run_fail(c, m.ptr, NULL);
         lb_buf_free(&m);
@@ -416,12 +456,19 @@ static void run_program(const lb_ctx *ctx, const lb_chapter *ch, lb_chunk *c, co
     lb_strv_free(&ro);
 }
 
-void lb_engine_python(const lb_ctx *ctx, lb_chapter *ch, lb_chunk *c, const char *src,
-                      const char *versions)
+/* Runs the chunk (its assembled code) with the interpreter in a fresh
+ * folder; its versions (j->about) go into the caption. */
+static void python_run(const lb_engine_env *env, lb_engine_job *j, lb_strv *deps)
 {
+    const lb_ctx *ctx = env->ctx;
+    const py_state *st = j->state;
+    lb_chapter *ch = j->ch;
+    lb_chunk *c = j->c;
+    const char *src = j->src, *versions = j->about;
+    (void)deps;
     lb_result_free(&c->res);
     lb_buf cmd = LB_BUF_INIT;
-    lb_buf_printf(&cmd, "%s prog.py", ctx->python);
+    lb_buf_printf(&cmd, "%s prog.py", st->python);
     for (size_t i = 0; i < c->opts.args.n; i++)
         lb_buf_printf(&cmd, " %s", c->opts.args.v[i]);
     if (versions && *versions)
@@ -443,7 +490,7 @@ void lb_engine_python(const lb_ctx *ctx, lb_chapter *ch, lb_chunk *c, const char
         lb_write_file_atomic(mod.ptr, lb_litbook_py, strlen(lb_litbook_py)) < 0)
         lb_run_fail(c, "cannot write the program's source", strerror(errno));
     else
-        run_program(ctx, ch, c, dir);
+        run_program(st, ctx, ch, c, dir);
     lb_buf_free(&mod);
     lb_buf_free(&path);
     lb_buf_free(&prog);
@@ -451,16 +498,20 @@ void lb_engine_python(const lb_ctx *ctx, lb_chapter *ch, lb_chunk *c, const char
     free(dir);
 }
 
-int lb_python_twin_plan(lb_chapter *ch, const lb_chunk *c, lb_diag *d)
+/* twin=NAME: checks, before anything runs, that NAME is a c chunk of the
+ * chapter that runs. Returns 0, or -1 with *d set (an input error). */
+static int python_plan(lb_engine_job *j, lb_diag *d)
 {
+    lb_chapter *ch = j->ch;
+    const lb_chunk *c = j->c;
     const char *name = c->opts.twin;
     if (!name)
         return 0;
     const lb_chunk *t = lb_chapter_find(ch, name);
-    const char *why = !t                              ? "there is no chunk of that name"
-                      : t->opts.engine != LB_ENGINE_C ? "it is not a c chunk"
-                      : t->opts.eval != LB_EVAL_RUN   ? "it does not run (eval is not true)"
-                                                      : NULL;
+    const char *why = !t                                      ? "there is no chunk of that name"
+                      : t->opts.engine != lb_engine_find("c") ? "it is not a c chunk"
+                      : t->opts.eval != LB_EVAL_RUN           ? "it does not run (eval is not true)"
+                                                              : NULL;
     if (!why)
         return 0;
     lb_diag_set(d, LB_ERROR, ch->path, c->line, c->col > 0 ? c->col : 1,
@@ -498,7 +549,11 @@ static int lines_within(const char *inner, size_t ilen, const char *outer, size_
     return 0;
 }
 
-int lb_python_twin_compare(lb_chapter *ch, lb_chunk *py)
+/* After py and its twin ran (or came from the cache or a recording):
+ * when both succeeded and py's stdout is not, line for line, a contiguous
+ * run of the twin's stdout (the C version may print lines of its own
+ * around it), marks py failed with a diff and returns 1; else 0. */
+static int twin_compare(lb_chapter *ch, lb_chunk *py)
 {
     const lb_chunk *t = py->opts.twin ? lb_chapter_find(ch, py->opts.twin) : NULL;
     if (!t || py->res.status != LB_RES_OK || !py->res.ran || t->res.status != LB_RES_OK ||
@@ -521,3 +576,191 @@ int lb_python_twin_compare(lb_chapter *ch, lb_chunk *py)
     lb_buf_free(&diff);
     return 1;
 }
+
+/* With --update, a chunk whose only fault is a mismatched expected block
+ * is about to have its new output accepted: the twin check sees both as
+ * they will be, and a python chunk that no longer agrees with its twin
+ * fails (and is not updated), as the next build would fail it. Returns 1
+ * when j failed the check. */
+static int python_finish(lb_engine_job *j, int update)
+{
+    lb_chunk *t = j->c->opts.twin ? lb_chapter_find(j->ch, j->c->opts.twin) : NULL;
+    lb_result *pr = &j->c->res, *tr = t ? &t->res : NULL;
+    int p_pending = update && pr->mismatch && pr->status == LB_RES_FAILED;
+    int t_pending = update && tr && tr->mismatch && tr->status == LB_RES_FAILED;
+    if (p_pending)
+        pr->status = LB_RES_OK;
+    if (t_pending)
+        tr->status = LB_RES_OK;
+    int differs = twin_compare(j->ch, j->c);
+    if (t_pending)
+        tr->status = LB_RES_FAILED;
+    if (differs)
+        pr->mismatch = 0; /* its failure is the twin's now: nothing to accept */
+    else if (p_pending)
+        pr->status = LB_RES_FAILED;
+    return differs;
+}
+
+static void *python_setup(lb_ctx *ctx, lb_strv *tools)
+{
+    (void)ctx;
+    py_state *st = lb_xcalloc(1, sizeof *st);
+    const char *py = getenv("PYTHON");
+    st->python = lb_xstrdup(py && *py ? py : "python3");
+    lb_strv_push(tools, st->python);
+    return st;
+}
+
+static void python_free(void *state)
+{
+    py_state *st = state;
+    if (!st)
+        return;
+    python_info_free(&st->pi);
+    free(st->python);
+    free(st);
+}
+
+/* Asks the interpreter once for every module any python chunk requires,
+ * then says per chunk whether it can run and with which versions. No
+ * python chunk: no interpreter needed. */
+static void python_prepare(void *state, const lb_engine_env *env, lb_engine_job *jobs, size_t n)
+{
+    py_state *st = state;
+    if (!n)
+        return;
+    lb_strv mods = {0};
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < jobs[i].c->opts.requires.n; k++)
+            lb_strv_push(&mods, jobs[i].c->opts.requires.v[k]);
+    python_probe(st, env->ctx, env->cache_dir, &mods, &st->pi);
+    lb_strv_free(&mods);
+    /* $PYTHON may be a wrapper: the sandbox must show the real one. */
+    if (st->pi.executable && env->bwrap) {
+        lb_bwrap_show_tool(env->bwrap, st->pi.executable);
+        st->python_exe = st->pi.executable;
+    }
+    for (size_t i = 0; i < n; i++) {
+        lb_buf v = LB_BUF_INIT;
+        python_versions(&st->pi, jobs[i].c, &v);
+        free(jobs[i].about);
+        jobs[i].about = lb_buf_detach(&v);
+        free(jobs[i].not_run);
+        jobs[i].not_run = not_run_reason(st, jobs[i].c);
+    }
+}
+
+/* Like a compiled chunk's key, with the interpreter's identity and
+ * version and the versions of the modules it requires in place of the
+ * compiler. */
+static void python_key(const lb_engine_env *env, lb_engine_job *j, lb_hash *h)
+{
+    const py_state *st = j->state;
+    (void)env;
+    lb_hash_str(h, lb_litbook_py); /* what `import litbook` runs */
+    lb_hash_str(h, st->pi.id);
+    lb_hash_str(h, st->pi.executable);
+    lb_hash_str(h, j->about);
+    lb_engine_key_program(j, h);
+}
+
+/* --record: the interpreter, and the modules with their versions. */
+static void python_record(const lb_engine_job *j, lb_record_meta *m)
+{
+    const py_state *st = j->state;
+    lb_buf s = LB_BUF_INIT;
+    lb_buf_printf(&s, "%s (%s)", st->pi.version ? st->pi.version : "unknown",
+                  st->pi.executable ? st->pi.executable : st->python);
+    m->python = lb_buf_detach(&s);
+    if (st->pi.device && uses_jax(j->c))
+        m->device = lb_xstrdup(st->pi.device);
+    /* "Python 3.11.2, numpy 1.24.2; on cpu": the modules, one "name
+     * version" each, up to the device */
+    char *mods = lb_xstrndup(j->about, strcspn(j->about, ";"));
+    const char *v = strchr(mods, ',');
+    while (v) {
+        v += 2;
+        size_t n = strcspn(v, ",");
+        char *one = lb_xstrndup(v, n);
+        lb_strv_push(&m->modules, one);
+        free(one);
+        v = v[n] ? v + n : NULL;
+    }
+    free(mods);
+}
+
+static int module_ok(const char *s)
+{
+    if (!*s || *s == '.' || (*s >= '0' && *s <= '9'))
+        return 0;
+    for (; *s; s++) {
+        char c = *s;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '.'))
+            return 0;
+    }
+    return 1;
+}
+
+static int set_requires(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
+{
+    lb_strv mods = {NULL, 0};
+    lb_opt_split_blanks(kv->value, &mods);
+    for (size_t i = 0; i < mods.n; i++) {
+        if (!module_ok(mods.v[i])) {
+            int rc = lb_opt_bad_value(kv, err,
+                                      "'%s' is not a Python module name; expected space-separated "
+                                      "module names such as numpy or jax",
+                                      mods.v[i]);
+            lb_strv_free(&mods);
+            return rc;
+        }
+    }
+    lb_strv_free(&o->requires);
+    o->requires = mods;
+    return 0;
+}
+
+/* Only the name's form is checked here; that it names a c chunk of the
+ * same chapter is checked when the book is planned. */
+static int set_twin(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
+{
+    const char *s = kv->value;
+    int ok = *s != '\0';
+    for (; *s && ok; s++)
+        ok = (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+             *s == '-' || *s == '_';
+    if (!ok)
+        return lb_opt_bad_value(kv, err,
+                                "expected the name of a c chunk of this chapter (letters, "
+                                "digits, '-' and '_')");
+    free(o->twin);
+    o->twin = lb_xstrdup(kv->value);
+    return 0;
+}
+
+static const char *const python_options[] = {"eval",   "output", "args",      "stdin",    "timeout",
+                                             "exit",   "cpu",    "memory",    "filesize", "procs",
+                                             "maxout", "repeat", "exclusive", NULL};
+
+static const lb_engine_opt python_own[] = {
+    {"requires", set_requires}, {"twin", set_twin}, {NULL, NULL}};
+
+const lb_engine_def lb_engine_python_def = {
+    .name = "python",
+    .label = "Python",
+    .flags = LB_ENG_ASSEMBLE | LB_ENG_RECORD,
+    .options = python_options,
+    .own_options = python_own,
+    .value_call = "litbook.value(\"%s\", ...)",
+    .uncaught = "Traceback (most recent call last):",
+    .setup = python_setup,
+    .free_state = python_free,
+    .prepare = python_prepare,
+    .plan = python_plan,
+    .key = python_key,
+    .run = python_run,
+    .finish = python_finish,
+    .record = python_record,
+};

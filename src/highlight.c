@@ -27,6 +27,8 @@ void lb_hl_free(lb_highlighter *h)
     h->dir = h->identity = NULL;
 }
 
+const char *const lb_hl_languages[] = {"c", "cpp", "python", "sh", NULL};
+
 const char *lb_hl_language(const char *lang)
 {
     static const char *const map[][2] = {

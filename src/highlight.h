@@ -34,6 +34,8 @@ void lb_hl_free(lb_highlighter *h);
 /* source-highlight's name for our fence language, or NULL when it is not
  * highlighted. */
 const char *lb_hl_language(const char *lang);
+/* Every language lb_hl_language answers, once each, NULL-terminated. */
+extern const char *const lb_hl_languages[];
 /* Appends code as HTML: highlighted <span>s when it can, escaped text
  * otherwise. h may be NULL (plain). Never fails. */
 void lb_hl_code(lb_highlighter *h, const char *lang, const char *code, lb_buf *out);

@@ -6,57 +6,18 @@
 #include <string.h>
 
 #include "buf.h"
+#include "engines.h"
 #include "suggest.h"
-
-enum { E_C = 1, E_GP = 2, E_PY = 4 };
-
-typedef int (*opt_fn)(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err);
 
 typedef struct {
     const char *key;
-    unsigned engines;
-    opt_fn set;
+    bool common; /* every engine takes it; else engines list it (engines.h) */
+    lb_opt_fn set;
 } opt_def;
-
-static int engine_bit(lb_engine e)
-{
-    switch (e) {
-    case LB_ENGINE_C:
-        return E_C;
-    case LB_ENGINE_GNUPLOT:
-        return E_GP;
-    case LB_ENGINE_PYTHON:
-        return E_PY;
-    default:
-        return 0;
-    }
-}
-
-static const char *engine_name(lb_engine e)
-{
-    switch (e) {
-    case LB_ENGINE_C:
-        return "c";
-    case LB_ENGINE_GNUPLOT:
-        return "gnuplot";
-    case LB_ENGINE_PYTHON:
-        return "python";
-    default:
-        return "display-only";
-    }
-}
 
 lb_engine lb_engine_for_lang(const char *lang)
 {
-    if (!lang)
-        return LB_ENGINE_NONE;
-    if (strcmp(lang, "c") == 0)
-        return LB_ENGINE_C;
-    if (strcmp(lang, "gnuplot") == 0)
-        return LB_ENGINE_GNUPLOT;
-    if (strcmp(lang, "python") == 0)
-        return LB_ENGINE_PYTHON;
-    return LB_ENGINE_NONE;
+    return lang ? lb_engine_find(lang) : NULL;
 }
 
 static int errorf(lb_attr_error *err, int col, const char *fmt, ...)
@@ -74,10 +35,7 @@ static int errorf(lb_attr_error *err, int col, const char *fmt, ...)
 
 /* "bad value 'V' for 'K': expected ...", with long values shortened so the
  * message stays one readable line. */
-static int bad_value(const lb_attr_kv *kv, lb_attr_error *err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int bad_value(const lb_attr_kv *kv, lb_attr_error *err, const char *fmt, ...)
+int lb_opt_bad_value(const lb_attr_kv *kv, lb_attr_error *err, const char *fmt, ...)
 {
     char expect[320];
     va_list ap;
@@ -137,9 +95,9 @@ static int parse_bool(const lb_attr_kv *kv, lb_attr_error *err, bool *out)
     }
     const char *hint = bool_hint(kv->value);
     if (hint)
-        return bad_value(kv, err,
-                         "expected true or false (only these two words); did you mean '%s'?", hint);
-    return bad_value(kv, err, "expected true or false (only these two words)");
+        return lb_opt_bad_value(
+            kv, err, "expected true or false (only these two words); did you mean '%s'?", hint);
+    return lb_opt_bad_value(kv, err, "expected true or false (only these two words)");
 }
 
 static int set_eval_c(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
@@ -157,14 +115,33 @@ static int set_eval_c(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
     if (!hint)
         hint = lb_suggest(kv->value, words);
     if (hint)
-        return bad_value(kv, err, "expected true, false or compile; did you mean '%s'?", hint);
-    return bad_value(kv, err, "expected true, false or compile");
+        return lb_opt_bad_value(kv, err, "expected true, false or compile; did you mean '%s'?",
+                                hint);
+    return lb_opt_bad_value(kv, err, "expected true, false or compile");
+}
+
+/* "c chunks and cpp chunks": the engines that take eval=compile. */
+static void compiled_engines(lb_buf *out)
+{
+    size_t k = 0, n = lb_engine_count();
+    for (size_t i = 0; i < n; i++) {
+        const lb_engine_def *e = lb_engine_at(i);
+        if (!(e->flags & LB_ENG_COMPILE))
+            continue;
+        lb_buf_printf(out, "%s%s chunks", k++ ? " and " : "", e->name);
+    }
 }
 
 static int set_eval_py(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
 {
-    if (strcmp(kv->value, "compile") == 0)
-        return bad_value(kv, err, "expected true or false (compile is only for c chunks)");
+    if (strcmp(kv->value, "compile") == 0) {
+        lb_buf which = LB_BUF_INIT;
+        compiled_engines(&which);
+        int rc = lb_opt_bad_value(kv, err, "expected true or false (compile is only for %s)",
+                                  lb_buf_str(&which));
+        lb_buf_free(&which);
+        return rc;
+    }
     bool b = false;
     if (parse_bool(kv, err, &b) < 0)
         return -1;
@@ -174,7 +151,7 @@ static int set_eval_py(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
 
 static int set_eval(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
 {
-    return o->engine == LB_ENGINE_C ? set_eval_c(o, kv, err) : set_eval_py(o, kv, err);
+    return o->engine->flags & LB_ENG_COMPILE ? set_eval_c(o, kv, err) : set_eval_py(o, kv, err);
 }
 
 static int set_echo(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
@@ -198,7 +175,7 @@ static int split_into(const lb_attr_kv *kv, lb_attr_error *err, lb_strv *dst)
     size_t off = 0;
     lb_strv tmp = {NULL, 0};
     if (lb_split_words(kv->value, &tmp, msg, sizeof msg, &off) < 0)
-        return bad_value(kv, err, "%s at character %zu of the value", msg, off + 1);
+        return lb_opt_bad_value(kv, err, "%s at character %zu of the value", msg, off + 1);
     lb_strv_free(dst);
     *dst = tmp;
     return 0;
@@ -255,11 +232,12 @@ static int set_libs(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
         for (const char *c = l; ok && *c; c++)
             ok = lib_char(*c);
         if (!ok) {
-            int rc = bad_value(kv, err,
-                               "'%s' is not a library name; expected pkg-config packages or "
-                               "library names such as m or pthread (no -l; other flags go in "
-                               "cflags)",
-                               l);
+            int rc =
+                lb_opt_bad_value(kv, err,
+                                 "'%s' is not a library name; expected pkg-config packages or "
+                                 "library names such as m or pthread (no -l; other flags go in "
+                                 "cflags)",
+                                 l);
             lb_strv_free(&libs);
             return rc;
         }
@@ -285,9 +263,9 @@ static int set_timeout(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
     }
     double v = ok && digits && dots <= 1 ? strtod(s, NULL) : -1;
     if (!(v > 0 && v <= 86400))
-        return bad_value(kv, err,
-                         "expected a number of seconds greater than 0 and at most 86400 "
-                         "(e.g. 5 or 0.5)");
+        return lb_opt_bad_value(kv, err,
+                                "expected a number of seconds greater than 0 and at most 86400 "
+                                "(e.g. 5 or 0.5)");
     o->timeout = v;
     return 0;
 }
@@ -323,8 +301,9 @@ static int set_size(const lb_attr_kv *kv, lb_attr_error *err, int allow_unlimite
     }
     unsigned long long v = parse_size(kv->value);
     if (!v)
-        return bad_value(kv, err, "expected a size such as 64K, 512M or 4G (powers of 1024)%s",
-                         allow_unlimited ? ", or unlimited" : "");
+        return lb_opt_bad_value(kv, err,
+                                "expected a size such as 64K, 512M or 4G (powers of 1024)%s",
+                                allow_unlimited ? ", or unlimited" : "");
     *dst = v;
     return 0;
 }
@@ -353,7 +332,7 @@ static int set_count(const lb_attr_kv *kv, lb_attr_error *err, long hi, const ch
         return 0;
     }
     if (parse_int(kv->value, 1, hi, &v) < 0)
-        return bad_value(kv, err, "expected %s from 1 to %ld, or unlimited", what, hi);
+        return lb_opt_bad_value(kv, err, "expected %s from 1 to %ld, or unlimited", what, hi);
     *dst = (unsigned long)v;
     return 0;
 }
@@ -377,7 +356,7 @@ static int set_exit(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
         return 0;
     }
     if (parse_int(kv->value, 0, 255, &v) < 0)
-        return bad_value(kv, err, "expected an exit status from 0 to 255, or any");
+        return lb_opt_bad_value(kv, err, "expected an exit status from 0 to 255, or any");
     o->exit_any = false;
     o->exit_code = (int)v;
     return 0;
@@ -387,7 +366,7 @@ static int set_repeat(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
 {
     long v;
     if (parse_int(kv->value, 0, 1000, &v) < 0)
-        return bad_value(kv, err, "expected a whole number of extra runs from 0 to 1000");
+        return lb_opt_bad_value(kv, err, "expected a whole number of extra runs from 0 to 1000");
     o->repeat = (int)v;
     return 0;
 }
@@ -405,8 +384,8 @@ static int data_name_ok(const char *s)
     return 1;
 }
 
-/* Splits on spaces and tabs only: data names never need quoting. */
-static void split_blanks(const char *s, lb_strv *out)
+/* Spaces and tabs only: data and module names never need quoting. */
+void lb_opt_split_blanks(const char *s, lb_strv *out)
 {
     lb_strv_free(out);
     out->v = lb_xcalloc(1, sizeof *out->v);
@@ -427,18 +406,20 @@ static int set_data(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
 {
     const char *what = "letters, digits, '-', '_' and '.'";
     lb_strv names = {NULL, 0};
-    split_blanks(kv->value, &names);
+    lb_opt_split_blanks(kv->value, &names);
     int rc = 0;
-    if (o->engine != LB_ENGINE_GNUPLOT && names.n != 1) {
-        rc = bad_value(kv, err, "a %s chunk saves exactly one data file: expected one name (%s)",
-                       engine_name(o->engine), what);
+    if (!(o->engine->flags & LB_ENG_FIGURE) && names.n != 1) {
+        rc = lb_opt_bad_value(kv, err,
+                              "a %s chunk saves exactly one data file: expected one name (%s)",
+                              o->engine->name, what);
     }
     for (size_t i = 0; rc == 0 && i < names.n; i++) {
         if (!data_name_ok(names.v[i]))
-            rc = bad_value(kv, err, "'%s' is not a data name; allowed: %s", names.v[i], what);
+            rc =
+                lb_opt_bad_value(kv, err, "'%s' is not a data name; allowed: %s", names.v[i], what);
         for (size_t j = 0; rc == 0 && j < i; j++)
             if (strcmp(names.v[i], names.v[j]) == 0)
-                rc = bad_value(kv, err, "'%s' is listed twice", names.v[i]);
+                rc = lb_opt_bad_value(kv, err, "'%s' is listed twice", names.v[i]);
     }
     if (rc < 0) {
         lb_strv_free(&names);
@@ -485,10 +466,10 @@ static int set_sanitize(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
         unsigned bit = sanitizer_bit(w, &hint);
         int rc = 0;
         if (!bit && hint)
-            rc = bad_value(kv, err, "unknown sanitizer '%s'; %s; did you mean '%s'?", w, expect,
-                           hint);
+            rc = lb_opt_bad_value(kv, err, "unknown sanitizer '%s'; %s; did you mean '%s'?", w,
+                                  expect, hint);
         else if (!bit)
-            rc = bad_value(kv, err, "unknown sanitizer '%s'; %s", w, expect);
+            rc = lb_opt_bad_value(kv, err, "unknown sanitizer '%s'; %s", w, expect);
         free(w);
         if (rc < 0)
             return rc;
@@ -496,7 +477,7 @@ static int set_sanitize(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
         s += len;
     }
     if (!bits)
-        return bad_value(kv, err, "%s", expect);
+        return lb_opt_bad_value(kv, err, "%s", expect);
     o->sanitize = bits;
     return 0;
 }
@@ -513,7 +494,7 @@ static int set_pixels(const lb_attr_kv *kv, lb_attr_error *err, char **dst)
 {
     long v;
     if (parse_int(kv->value, 1, 100000, &v) < 0)
-        return bad_value(kv, err, "expected a positive whole number of pixels (e.g. 640)");
+        return lb_opt_bad_value(kv, err, "expected a positive whole number of pixels (e.g. 640)");
     free(*dst);
     /* Stored normalised, so "0640" and "640" render (and cache) alike. */
     char tmp[16];
@@ -532,80 +513,18 @@ static int set_height(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
     return set_pixels(kv, err, &o->height);
 }
 
-static int module_ok(const char *s)
-{
-    if (!*s || *s == '.' || (*s >= '0' && *s <= '9'))
-        return 0;
-    for (; *s; s++) {
-        char c = *s;
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '_' || c == '.'))
-            return 0;
-    }
-    return 1;
-}
-
-static int set_requires(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
-{
-    lb_strv mods = {NULL, 0};
-    split_blanks(kv->value, &mods);
-    for (size_t i = 0; i < mods.n; i++) {
-        if (!module_ok(mods.v[i])) {
-            int rc = bad_value(kv, err,
-                               "'%s' is not a Python module name; expected space-separated "
-                               "module names such as numpy or jax",
-                               mods.v[i]);
-            lb_strv_free(&mods);
-            return rc;
-        }
-    }
-    lb_strv_free(&o->requires);
-    o->requires = mods;
-    return 0;
-}
-
-/* Only the name's form is checked here; that it names a c chunk of the
- * same chapter is checked when the book is planned. */
-static int set_twin(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
-{
-    const char *s = kv->value;
-    int ok = *s != '\0';
-    for (; *s && ok; s++)
-        ok = (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-             *s == '-' || *s == '_';
-    if (!ok)
-        return bad_value(kv, err,
-                         "expected the name of a c chunk of this chapter (letters, "
-                         "digits, '-' and '_')");
-    free(o->twin);
-    o->twin = lb_xstrdup(kv->value);
-    return 0;
-}
-
 static const opt_def OPTS[] = {
-    {"eval", E_C | E_PY, set_eval},
-    {"echo", E_C | E_GP | E_PY, set_echo},
-    {"output", E_C | E_PY, set_output},
-    {"args", E_C | E_PY, set_args},
-    {"stdin", E_C | E_PY, set_stdin},
-    {"cflags", E_C, set_cflags},
-    {"libs", E_C, set_libs},
-    {"timeout", E_C | E_PY, set_timeout},
-    {"exit", E_C | E_PY, set_exit},
-    {"cpu", E_C | E_PY, set_cpu},
-    {"memory", E_C | E_PY, set_memory},
-    {"filesize", E_C | E_PY, set_filesize},
-    {"procs", E_C | E_PY, set_procs},
-    {"maxout", E_C | E_PY, set_maxout},
-    {"repeat", E_C | E_PY, set_repeat},
-    {"exclusive", E_C | E_PY, set_exclusive},
-    {"data", E_C | E_GP | E_PY, set_data},
-    {"sanitize", E_C, set_sanitize},
-    {"caption", E_GP, set_caption},
-    {"width", E_GP, set_width},
-    {"height", E_GP, set_height},
-    {"requires", E_PY, set_requires},
-    {"twin", E_PY, set_twin},
+    {"eval", false, set_eval},       {"echo", true, set_echo},
+    {"output", false, set_output},   {"args", false, set_args},
+    {"stdin", false, set_stdin},     {"cflags", false, set_cflags},
+    {"libs", false, set_libs},       {"timeout", false, set_timeout},
+    {"exit", false, set_exit},       {"cpu", false, set_cpu},
+    {"memory", false, set_memory},   {"filesize", false, set_filesize},
+    {"procs", false, set_procs},     {"maxout", false, set_maxout},
+    {"repeat", false, set_repeat},   {"exclusive", false, set_exclusive},
+    {"data", true, set_data},        {"sanitize", false, set_sanitize},
+    {"caption", false, set_caption}, {"width", false, set_width},
+    {"height", false, set_height},
 };
 
 enum { NOPTS = sizeof OPTS / sizeof OPTS[0] };
@@ -618,36 +537,68 @@ static const opt_def *find_opt(const char *key)
     return NULL;
 }
 
+int lb_opt_is_common(const char *key)
+{
+    const opt_def *d = find_opt(key);
+    return d && d->common;
+}
+
+/* The keys engine takes, NULL-terminated; caller frees the array. */
+static const char **keys_of(lb_engine engine)
+{
+    size_t n = 0, cap = NOPTS + 1;
+    for (size_t i = 0; engine->options && engine->options[i]; i++)
+        cap++;
+    for (size_t i = 0; engine->own_options && engine->own_options[i].key; i++)
+        cap++;
+    const char **mine = lb_xcalloc(cap, sizeof *mine);
+    for (size_t i = 0; i < NOPTS; i++)
+        if (lb_engine_takes(engine, OPTS[i].key))
+            mine[n++] = OPTS[i].key;
+    for (size_t i = 0; engine->own_options && engine->own_options[i].key; i++)
+        mine[n++] = engine->own_options[i].key;
+    return mine;
+}
+
+/* "c, cpp and python chunks": the engines that take key, in the
+ * registry's order; empty when none does. */
+static void takers(const char *key, lb_buf *out)
+{
+    size_t total = 0, k = 0, n = lb_engine_count();
+    for (size_t i = 0; i < n; i++)
+        total += lb_engine_takes(lb_engine_at(i), key) != 0;
+    for (size_t i = 0; i < n; i++) {
+        const lb_engine_def *e = lb_engine_at(i);
+        if (!lb_engine_takes(e, key))
+            continue;
+        if (k)
+            lb_buf_puts(out, k + 1 == total ? " and " : ", ");
+        lb_buf_puts(out, e->name);
+        k++;
+    }
+    if (k)
+        lb_buf_puts(out, " chunks");
+}
+
 /* Builds the message for a key the engine does not know: a near miss among
  * its own keys first, else a note when the key belongs to another engine
  * (caption on a c chunk), which is the likelier confusion. */
 static int unknown_key(const lb_attr_kv *kv, lb_engine engine, lb_attr_error *err)
 {
-    const char *mine[NOPTS + 1];
-    size_t n = 0;
-    for (size_t i = 0; i < NOPTS; i++)
-        if (OPTS[i].engines & (unsigned)engine_bit(engine))
-            mine[n++] = OPTS[i].key;
-    mine[n] = NULL;
+    const char **mine = keys_of(engine);
     const char *near = lb_suggest(kv->key, mine);
+    free(mine);
     if (near)
         return errorf(err, kv->col, "unknown option '%s' for a %s chunk; did you mean '%s'?",
-                      kv->key, engine_name(engine), near);
-    const opt_def *other = find_opt(kv->key);
-    if (other) {
-        const char *names[3];
-        size_t k = 0;
-        if (other->engines & E_C)
-            names[k++] = "c";
-        if (other->engines & E_GP)
-            names[k++] = "gnuplot";
-        if (other->engines & E_PY)
-            names[k++] = "python";
-        return errorf(
-            err, kv->col, "unknown option '%s' for a %s chunk; it is an option of %s%s%s chunks",
-            kv->key, engine_name(engine), names[0], k > 1 ? " and " : "", k > 1 ? names[1] : "");
-    }
-    return errorf(err, kv->col, "unknown option '%s' for a %s chunk", kv->key, engine_name(engine));
+                      kv->key, engine->name, near);
+    lb_buf who = LB_BUF_INIT;
+    takers(kv->key, &who);
+    int rc =
+        who.len ? errorf(err, kv->col, "unknown option '%s' for a %s chunk; it is an option of %s",
+                         kv->key, engine->name, who.ptr)
+                : errorf(err, kv->col, "unknown option '%s' for a %s chunk", kv->key, engine->name);
+    lb_buf_free(&who);
+    return rc;
 }
 
 static void empty_strv(lb_strv *sv)
@@ -663,7 +614,7 @@ static void set_defaults(lb_opts *o, lb_engine engine)
     memset(o, 0, sizeof *o);
     o->engine = engine;
     o->eval = LB_EVAL_RUN;
-    o->echo = engine != LB_ENGINE_GNUPLOT;
+    o->echo = !(engine && (engine->flags & LB_ENG_ECHO_OFF));
     o->output = true;
     o->timeout = 10;
     o->cpu = 300;
@@ -687,14 +638,20 @@ int lb_opts_from_info(const lb_info *info, lb_engine engine, lb_opts *out, lb_at
     err->msg[0] = '\0';
     /* A display-only fence never runs, so its options mean nothing to us;
      * they may be meant for another tool reading the same Markdown. */
-    if (engine == LB_ENGINE_NONE)
+    if (!engine)
         return 0;
     for (size_t i = 0; i < info->nkvs; i++) {
         const lb_attr_kv *kv = &info->kvs[i];
+        lb_opt_fn set = NULL;
+        for (size_t k = 0; engine->own_options && engine->own_options[k].key && !set; k++)
+            if (strcmp(engine->own_options[k].key, kv->key) == 0)
+                set = engine->own_options[k].set;
         const opt_def *d = find_opt(kv->key);
-        if (!d || !(d->engines & (unsigned)engine_bit(engine)))
+        if (!set && d && lb_engine_takes(engine, kv->key))
+            set = d->set;
+        if (!set)
             return unknown_key(kv, engine, err);
-        if (d->set(out, kv, err) < 0)
+        if (set(out, kv, err) < 0)
             return -1;
     }
     return 0;

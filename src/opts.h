@@ -11,7 +11,8 @@
 #include "attr.h"
 #include "split.h"
 
-typedef enum { LB_ENGINE_NONE, LB_ENGINE_C, LB_ENGINE_GNUPLOT, LB_ENGINE_PYTHON } lb_engine;
+/* A chunk's engine (engines.h), or NULL: the block is only shown. */
+typedef const struct lb_engine_def *lb_engine;
 typedef enum { LB_EVAL_RUN, LB_EVAL_NO, LB_EVAL_COMPILE } lb_eval;
 
 enum { LB_SAN_ADDRESS = 1, LB_SAN_UNDEFINED = 2 };
@@ -19,7 +20,7 @@ enum { LB_SAN_ADDRESS = 1, LB_SAN_UNDEFINED = 2 };
 typedef struct {
     lb_engine engine;
     lb_eval eval;     /* eval=true|false|compile; default true (run) */
-    bool echo;        /* default true for c/python, false for gnuplot */
+    bool echo;        /* default true, false for engines with LB_ENG_ECHO_OFF */
     bool output;      /* default true */
     bool exclusive;   /* run with no other job of the build running (timings) */
     lb_strv args;     /* split like a shell */
@@ -36,19 +37,31 @@ typedef struct {
     int exit_code;               /* default 0 */
     bool exit_any;               /* exit=any */
     int repeat;   /* 0..1000 extra runs; default 0 (BOOK-FORMAT says 1: read as one run) */
-    lb_strv data; /* c/python: the one name to save; gnuplot: names read */
+    lb_strv data; /* the one name to save; LB_ENG_FIGURE: the names read */
     bool data_given;
     unsigned sanitize; /* LB_SAN_* bits */
-    char *caption;     /* gnuplot */
-    char *width;       /* gnuplot: a number (pixels) */
+    char *caption;     /* a figure's */
+    char *width;       /* a figure's: a number (pixels) */
     char *height;
-    lb_strv requires; /* python: modules */
-    char *twin;       /* python: the c chunk of the chapter whose stdout it must equal */
+    /* Options that one engine parses itself (engines.h, own_options): */
+    lb_strv requires; /* modules that must import */
+    char *twin;       /* the chunk of the chapter whose stdout it must equal */
 } lb_opts;
 
-/* The engine for a fence language: "c", "gnuplot", "python" (when python
- * chunks are enabled); anything else is LB_ENGINE_NONE (display only). */
+/* The engine for a fence language (lb_engine_find), NULL for any other
+ * (display only). */
 lb_engine lb_engine_for_lang(const char *lang);
+
+/* An option's parser: sets it in o from kv, or returns -1 with err set. */
+typedef int (*lb_opt_fn)(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err);
+/* For parsers: "bad value 'V' for 'K': " and the expectation, at kv's
+ * column. Returns -1. */
+int lb_opt_bad_value(const lb_attr_kv *kv, lb_attr_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Whether key is an option that every engine takes (echo, data). */
+int lb_opt_is_common(const char *key);
+/* Splits s on spaces and tabs into *out (replaced). */
+void lb_opt_split_blanks(const char *s, lb_strv *out);
 
 /* Validates info's key=value pairs for engine and fills *out (free with
  * lb_opts_free, on success and failure alike). Returns 0, or -1 with err

@@ -1,4 +1,5 @@
 #include "render.h"
+#include "engines.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -32,13 +33,13 @@ static void put_html(lb_buf *b, const char *s)
 
 static const char *lang_label(const char *lang)
 {
-    if (strcmp(lang, "c") == 0)
-        return "C";
-    if (strcmp(lang, "python") == 0)
-        return "Python";
-    if (strcmp(lang, "gnuplot") == 0)
-        return "gnuplot";
-    return lang;
+    const lb_engine_def *e = lb_engine_find(lang);
+    return e ? e->label : lang;
+}
+
+static int is_figure(const lb_chunk *c)
+{
+    return c->opts.engine && (c->opts.engine->flags & LB_ENG_FIGURE);
 }
 
 static void put_duration(lb_buf *b, double s)
@@ -205,7 +206,7 @@ static void render_meta(lb_buf *b, const lb_chunk *c)
         put_html(b, r->command);
         lb_buf_puts(b, "</code>");
     }
-    if (r->ran && c->opts.engine != LB_ENGINE_GNUPLOT) {
+    if (r->ran && !is_figure(c)) {
         lb_buf_puts(b, " · ran in ");
         put_duration(b, r->first.wall_s);
         if (r->exit_code > 0)
@@ -334,16 +335,17 @@ static void render_figure(lb_buf *b, const lb_chunk *c)
     lb_buf_puts(b, "<figure class=\"chart\">");
     const char *cap = c->opts.caption ? c->opts.caption : "";
     const char *svg = c->res.svg;
-    /* Give the SVG an accessible name: the caption replaces gnuplot's
-     * generic <title>Gnuplot</title>. */
-    const char *t = strstr(svg, "<title>Gnuplot</title>");
+    /* Give the SVG an accessible name: the caption replaces the tool's
+     * generic title (gnuplot's <title>Gnuplot</title>). */
+    const char *generic = c->opts.engine->svg_title;
+    const char *t = generic ? strstr(svg, generic) : NULL;
     lb_buf titled = LB_BUF_INIT;
     if (t && *cap) {
         lb_buf_append(&titled, svg, (size_t)(t - svg));
         lb_buf_puts(&titled, "<title>");
         put_html(&titled, cap);
         lb_buf_puts(&titled, "</title>");
-        lb_buf_puts(&titled, t + strlen("<title>Gnuplot</title>"));
+        lb_buf_puts(&titled, t + strlen(generic));
         svg = lb_buf_str(&titled);
     }
     lb_put_svg(svg, b);
@@ -361,14 +363,18 @@ static void render_figure(lb_buf *b, const lb_chunk *c)
     lb_buf_puts(b, "</figure>\n");
 }
 
-static void render_gnuplot(lb_buf *b, const lb_chunk *c, lb_highlighter *hl)
+/* A figure, then its script (collapsed unless echo=true). */
+static void render_figure_chunk(lb_buf *b, const lb_chunk *c, lb_highlighter *hl)
 {
     if (c->res.svg)
         render_figure(b, c);
     if (c->opts.echo) {
         render_code(b, c, hl);
     } else {
-        lb_buf_puts(b, "<details class=\"script\"><summary>gnuplot script</summary>");
+        const char *what = c->opts.engine->script_label;
+        lb_buf_puts(b, "<details class=\"script\"><summary>");
+        put_html(b, what ? what : "script");
+        lb_buf_puts(b, "</summary>");
         render_code(b, c, hl);
         lb_buf_puts(b, "</details>\n");
     }
@@ -390,12 +396,12 @@ void lb_render_chunk(const lb_chapter *ch, const lb_chunk *c, lb_highlighter *hl
     }
     lb_buf_printf(b, "\" id=\"%s\">\n", c->anchor);
     render_head(b, c);
-    if (c->opts.engine == LB_ENGINE_GNUPLOT) {
-        render_gnuplot(b, c, hl);
+    if (is_figure(c)) {
+        render_figure_chunk(b, c, hl);
     } else if (c->opts.echo) {
         render_code(b, c, hl);
     }
-    if (c->opts.engine != LB_ENGINE_GNUPLOT)
+    if (!is_figure(c))
         render_meta(b, c);
     render_warnings(b, r);
     if (r->status == LB_RES_NOT_RUN) {
@@ -403,7 +409,7 @@ void lb_render_chunk(const lb_chapter *ch, const lb_chunk *c, lb_highlighter *hl
         put_html(b, r->not_run_reason ? r->not_run_reason : "this engine is not available here");
         lb_buf_puts(b, ". No output is shown rather than one that was not produced here.</p>\n");
     }
-    if (r->ran && c->opts.output && c->opts.engine != LB_ENGINE_GNUPLOT) {
+    if (r->ran && c->opts.output && !is_figure(c)) {
         if (r->out_len || !r->err_len)
             render_stream(b, r->verified ? "output stdout verified" : "output stdout", "output",
                           r->out ? r->out : "", r->out_len, r->out_dropped);

@@ -1,4 +1,5 @@
 /* `litbook tangle`: the same assembly the build compiles, written out. */
+#include "engines.h"
 #include "tangle.h"
 
 #include <errno.h>
@@ -77,7 +78,8 @@ int lb_tangle(const char *target, const char *out_path, int line_directives)
         rc = missing_chunk(&ch, hash + 1);
     } else {
         /* #line is C's (and C++'s) syntax; other languages get none. */
-        lb_assemble_opts o = {.line_directives = line_directives && c->opts.engine == LB_ENGINE_C};
+        lb_assemble_opts o = {.line_directives = line_directives && c->opts.engine &&
+                                                 (c->opts.engine->flags & LB_ENG_LINE_DIRECTIVES)};
         lb_buf prog = LB_BUF_INIT;
         if (lb_assemble(&ch, c, &o, &prog, &d) != 0) {
             lb_diag_print(stderr, &d, lb_diag_stderr_color());

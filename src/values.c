@@ -1,4 +1,5 @@
 #include "values.h"
+#include "engines.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -34,17 +35,24 @@ void lb_value_refs_free(lb_value_refs *refs)
     refs->n = 0;
 }
 
-/* Why chunk c can never publish a value, or NULL when it runs. */
-static const char *never_runs(const lb_chunk *c)
+/* Whether chunk c can never publish a value; if so, why (appended to
+ * why when not NULL). */
+static int never_runs(const lb_chunk *c, lb_buf *why)
 {
-    if (c->opts.engine != LB_ENGINE_C && c->opts.engine != LB_ENGINE_PYTHON)
-        return c->opts.engine == LB_ENGINE_GNUPLOT ? "it is a gnuplot chunk, which publishes none"
-                                                   : "it is only displayed, never run";
-    if (c->opts.eval == LB_EVAL_NO)
-        return "it has eval=false";
-    if (c->opts.eval == LB_EVAL_COMPILE)
-        return "it has eval=compile: it is compiled, not run";
-    return NULL;
+    const char *r = NULL;
+    if (!c->opts.engine)
+        r = "it is only displayed, never run";
+    else if (!c->opts.engine->value_call)
+        r = "its engine publishes none";
+    else if (c->opts.eval == LB_EVAL_NO)
+        r = "it has eval=false";
+    else if (c->opts.eval == LB_EVAL_COMPILE)
+        r = "it has eval=compile: it is compiled, not run";
+    if (r && why && c->opts.engine && !c->opts.engine->value_call)
+        lb_buf_printf(why, "it is a %s chunk, which publishes none", c->opts.engine->name);
+    else if (r && why)
+        lb_buf_puts(why, r);
+    return r != NULL;
 }
 
 static int check_ref(lb_chapter *ch, const lb_value_ref *r, lb_diag *d)
@@ -54,7 +62,7 @@ static int check_ref(lb_chapter *ch, const lb_value_ref *r, lb_diag *d)
         const char **names = lb_xcalloc(ch->nchunks + 1, sizeof *names);
         size_t k = 0;
         for (size_t i = 0; i < ch->nchunks; i++)
-            if (ch->chunks[i].info.name && !never_runs(&ch->chunks[i]))
+            if (ch->chunks[i].info.name && !never_runs(&ch->chunks[i], NULL))
                 names[k++] = ch->chunks[i].info.name;
         const char *near = lb_suggest(r->chunk, names);
         lb_buf hint = LB_BUF_INIT;
@@ -68,13 +76,15 @@ static int check_ref(lb_chapter *ch, const lb_value_ref *r, lb_diag *d)
         free(names);
         return -1;
     }
-    const char *why = never_runs(c);
-    if (why) {
+    lb_buf why = LB_BUF_INIT;
+    if (never_runs(c, &why)) {
         lb_diag_set(d, LB_ERROR, ch->path, r->line, r->col,
                     "`{=%s.%s}` quotes a value of chunk '%s' (line %d), which publishes none: %s",
-                    r->chunk, r->key, r->chunk, c->line, why);
+                    r->chunk, r->key, r->chunk, c->line, why.ptr);
+        lb_buf_free(&why);
         return -1;
     }
+    lb_buf_free(&why);
     return 0;
 }
 
@@ -158,8 +168,7 @@ int lb_value_ref_missing(lb_chapter *ch, const lb_value_ref *r, lb_diag *d)
         return 0;
     lb_buf have = LB_BUF_INIT;
     list_keys(&c->res, &have);
-    const char *call =
-        c->opts.engine == LB_ENGINE_PYTHON ? "litbook.value(\"%s\", ...)" : "lb_value(\"%s\", ...)";
+    const char *call = c->opts.engine->value_call;
     lb_buf fix = LB_BUF_INIT;
     lb_buf_printf(&fix, call, r->key);
     lb_diag_set(d, LB_ERROR, ch->path, r->line, r->col,

@@ -1,4 +1,5 @@
 #include "xref.h"
+#include "engines.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -141,7 +142,8 @@ static void number_chunks(lb_chapter *ch, size_t chapno, size_t k, lb_xrefs *x)
         if (!c->info.name)
             continue;
         lb_buf_reset(&label);
-        int is_fig = c->opts.engine == LB_ENGINE_GNUPLOT && strncmp(c->info.name, "fig-", 4) == 0;
+        int is_fig = c->opts.engine && (c->opts.engine->flags & LB_ENG_FIGURE) &&
+                     strncmp(c->info.name, "fig-", 4) == 0;
         const char *kind = is_fig ? "Figure" : "Listing";
         int num = is_fig ? ++fig : ++lst;
         if (chapno)
@@ -195,11 +197,15 @@ static const lb_xref_target *resolve(const lb_chapter *chapters, const lb_xrefs 
     lb_buf hint = LB_BUF_INIT;
     if (near)
         lb_buf_printf(&hint, " (did you mean '@%s'?)", near);
+    const char *fig = "figure";
+    for (size_t i = 0; i < lb_engine_count(); i++)
+        if (lb_engine_at(i)->flags & LB_ENG_FIGURE)
+            fig = lb_engine_at(i)->name;
     lb_diag_set(d, LB_ERROR, ch->path, line, col,
                 "unresolved reference '@%s': no figure, listing or section of the book has that "
-                "name%s; name a chunk {#%s} (a figure: a gnuplot chunk {#fig-...}), or write a "
+                "name%s; name a chunk {#%s} (a figure: a %s chunk {#fig-...}), or write a "
                 "heading's anchor",
-                name, lb_buf_str(&hint), name);
+                name, lb_buf_str(&hint), name, fig);
     lb_buf_free(&hint);
     free(cands);
     return NULL;

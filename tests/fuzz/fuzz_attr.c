@@ -7,6 +7,7 @@
 #include "attr.h"
 #include "buf.h"
 #include "fuzz.h"
+#include "engines.h"
 #include "opts.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -15,12 +16,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     lb_info parsed;
     lb_attr_error err = {0, ""};
     if (lb_info_parse(info, &parsed, &err) == 0) {
-        const lb_engine engines[] = {LB_ENGINE_C, LB_ENGINE_GNUPLOT, LB_ENGINE_PYTHON,
-                                     LB_ENGINE_NONE, lb_engine_for_lang(parsed.lang)};
-        for (size_t i = 0; i < sizeof engines / sizeof *engines; i++) {
+        /* Every engine of the registry, none, and the one it names. */
+        size_t n = lb_engine_count();
+        for (size_t i = 0; i < n + 2; i++) {
+            lb_engine e = i < n ? lb_engine_at(i) : i == n ? NULL : lb_engine_for_lang(parsed.lang);
             lb_opts o;
             lb_attr_error oe = {0, ""};
-            lb_opts_from_info(&parsed, engines[i], &o, &oe);
+            lb_opts_from_info(&parsed, e, &o, &oe);
             /* Messages must be terminated and columns inside the string. */
             if (strlen(oe.msg) >= sizeof oe.msg || oe.col < 0 || (size_t)oe.col > size + 1)
                 abort();

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "engines.h"
 #include "opts.h"
 #include "suggest.h"
 
@@ -47,14 +48,15 @@ static void bad(const char *s, int col, const char *want)
 static void test_engine_for_lang(void **state)
 {
     (void)state;
-    assert_int_equal(lb_engine_for_lang("c"), LB_ENGINE_C);
-    assert_int_equal(lb_engine_for_lang("gnuplot"), LB_ENGINE_GNUPLOT);
-    assert_int_equal(lb_engine_for_lang("python"), LB_ENGINE_PYTHON);
-    assert_int_equal(lb_engine_for_lang("output"), LB_ENGINE_NONE);
-    assert_int_equal(lb_engine_for_lang("text"), LB_ENGINE_NONE);
-    assert_int_equal(lb_engine_for_lang("cpp"), LB_ENGINE_NONE);
-    assert_int_equal(lb_engine_for_lang(""), LB_ENGINE_NONE);
-    assert_int_equal(lb_engine_for_lang(NULL), LB_ENGINE_NONE);
+    assert_ptr_equal(lb_engine_for_lang("c"), lb_engine_find("c"));
+    assert_ptr_equal(lb_engine_for_lang("gnuplot"), lb_engine_find("gnuplot"));
+    assert_ptr_equal(lb_engine_for_lang("python"), lb_engine_find("python"));
+    assert_ptr_equal(lb_engine_for_lang("output"), NULL);
+    assert_ptr_equal(lb_engine_for_lang("text"), NULL);
+    assert_ptr_equal(lb_engine_for_lang("cpp"), lb_engine_find("cpp"));
+    assert_ptr_equal(lb_engine_for_lang("c++"), NULL);
+    assert_ptr_equal(lb_engine_for_lang(""), NULL);
+    assert_ptr_equal(lb_engine_for_lang(NULL), NULL);
 }
 
 static void assert_empty(const lb_strv *sv)
@@ -90,22 +92,22 @@ static void test_defaults(void **state)
     (void)state;
     lb_opts o;
     ok("c", &o);
-    assert_int_equal(o.engine, LB_ENGINE_C);
+    assert_ptr_equal(o.engine, lb_engine_find("c"));
     assert_true(o.echo);
     assert_common_defaults(&o);
     lb_opts_free(&o);
     ok("python {#p}", &o);
-    assert_int_equal(o.engine, LB_ENGINE_PYTHON);
+    assert_ptr_equal(o.engine, lb_engine_find("python"));
     assert_true(o.echo);
     assert_common_defaults(&o);
     lb_opts_free(&o);
     ok("gnuplot", &o);
-    assert_int_equal(o.engine, LB_ENGINE_GNUPLOT);
+    assert_ptr_equal(o.engine, lb_engine_find("gnuplot"));
     assert_false(o.echo);
     assert_common_defaults(&o);
     lb_opts_free(&o);
     ok("", &o);
-    assert_int_equal(o.engine, LB_ENGINE_NONE);
+    assert_ptr_equal(o.engine, NULL);
     assert_common_defaults(&o);
     lb_opts_free(&o);
 }
@@ -115,7 +117,7 @@ static void test_none_accepts_anything(void **state)
     (void)state;
     lb_opts o;
     ok("text {timout=x eval=maybe caption=1 anything=\"at all\"}", &o);
-    assert_int_equal(o.engine, LB_ENGINE_NONE);
+    assert_ptr_equal(o.engine, NULL);
     assert_common_defaults(&o);
     lb_opts_free(&o);
 }
@@ -131,8 +133,8 @@ static void test_unknown_key(void **state)
     bad("c {zzz=1}", 4, "unknown option 'zzz' for a c chunk");
     /* A key that belongs to another engine says so. */
     bad("c {caption=x}", 4, "it is an option of gnuplot chunks");
-    bad("gnuplot {timeout=1}", 10, "it is an option of c and python chunks");
-    bad("python {cflags=-O3}", 9, "it is an option of c chunks");
+    bad("gnuplot {timeout=1}", 10, "it is an option of c, cpp, python and sh chunks");
+    bad("python {cflags=-O3}", 9, "it is an option of c and cpp chunks");
     bad("gnuplot {eval=false}", 10, "unknown option 'eval' for a gnuplot chunk");
     lb_opts o;
     lb_attr_error err;
