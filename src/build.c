@@ -15,6 +15,7 @@
 #include "assemble.h"
 #include "cache.h"
 #include "engine.h"
+#include "fails.h"
 #include "fsutil.h"
 #include "jail.h"
 #include "jobs.h"
@@ -662,7 +663,7 @@ static void run_chunk_job(void *arg)
         int cut_short = b->o->interrupted && *b->o->interrupted;
         if (j->origins && !c->res.origins)
             c->res.origins = lb_xstrdup(j->origins);
-        if (c->res.status == LB_RES_OK && !cut_short)
+        if ((c->res.status == LB_RES_OK || lb_fails_cacheable(c)) && !cut_short)
             lb_cache_store(b->cache_dir, j->key, &c->res, &deps);
         for (size_t k = 0; b->o->on_read && k < deps.n; k++)
             lb_dep_memo_note(b->deps, deps.v[k]);

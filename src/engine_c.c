@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fails.h"
 #include "fsutil.h"
 #include "match.h"
 #include "published.h"
@@ -126,6 +127,8 @@ void lb_c_compile_argv(const lb_ctx *ctx, const lb_chapter *ch, const lb_chunk *
             lb_buf_puts(&s, "address");
         if (c->opts.sanitize & LB_SAN_UNDEFINED)
             lb_buf_puts(&s, c->opts.sanitize & LB_SAN_ADDRESS ? ",undefined" : "undefined");
+        if (c->opts.sanitize & LB_SAN_THREAD)
+            lb_buf_puts(&s, "thread");
         lb_strv_push(argv, s.ptr);
         lb_buf_free(&s);
         lb_strv_push(argv, "-fno-sanitize-recover=all");
@@ -247,6 +250,8 @@ static int compile(const lb_ctx *ctx, const lb_chapter *ch, lb_chunk *c, const c
         lb_buf full = LB_BUF_INIT;
         lb_buf_printf(&full, "compilation failed (%s)", m.ptr);
         lb_run_fail(c, full.ptr, lb_buf_str(&r.err));
+        if (r.exited)
+            c->res.end = LB_END_COMPILE;
         lb_buf_free(&full);
         lb_buf_free(&m);
     } else {
@@ -269,10 +274,13 @@ static int compile(const lb_ctx *ctx, const lb_chapter *ch, lb_chunk *c, const c
 static void sanitizer_env(lb_strv *env)
 {
     for (char **e = environ; *e; e++)
-        if (strncmp(*e, "ASAN_OPTIONS=", 13) != 0 && strncmp(*e, "UBSAN_OPTIONS=", 14) != 0)
+        if (strncmp(*e, "ASAN_OPTIONS=", 13) != 0 && strncmp(*e, "UBSAN_OPTIONS=", 14) != 0 &&
+            strncmp(*e, "TSAN_OPTIONS=", 13) != 0)
             lb_strv_push(env, *e);
     lb_strv_push(env, "ASAN_OPTIONS=exitcode=86:detect_leaks=1:abort_on_error=0");
     lb_strv_push(env, "UBSAN_OPTIONS=exitcode=86:halt_on_error=1:print_stacktrace=1");
+    /* The first race ends the run, as a first ASan report does. */
+    lb_strv_push(env, "TSAN_OPTIONS=exitcode=86:halt_on_error=1");
 }
 
 /* A claim that did not hold fails the chunk: one line for the summary,
@@ -309,9 +317,11 @@ static int check_claims(lb_chunk *c)
 void lb_check_result(lb_chunk *c)
 {
     lb_result *res = &c->res;
-    if (res->status != LB_RES_OK || !res->ran)
+    int expected_failure = lb_fails_judge(c);
+    if (expected_failure < 0 || res->status != LB_RES_OK || !res->ran)
         return;
-    if (!c->opts.exit_any && res->exit_code != c->opts.exit_code && res->exit_code >= 0) {
+    if (!expected_failure && !c->opts.exit_any && res->exit_code != c->opts.exit_code &&
+        res->exit_code >= 0) {
         lb_buf m = LB_BUF_INIT;
         /* An uncaught Python exception is a crash, not a status the
          * author chose: exit=N would not help, the traceback does. */
@@ -371,8 +381,10 @@ static void run_program(const lb_ctx *ctx, lb_chunk *c, const char *dir, const l
         lb_buf_free(&m);
     } else {
         lb_run_keep(&spec, c, &r);
-        if (c->res.status == LB_RES_OK && c->opts.sanitize && r.exit_code == 86)
+        if (c->res.status == LB_RES_OK && c->opts.sanitize && r.exit_code == 86) {
             lb_run_fail(c, "the sanitizer reported an error", c->res.err);
+            c->res.end = LB_END_SANITIZER;
+        }
     }
     lb_spawn_result_free(&r);
     lb_run_repeats(&spec, c);
@@ -392,7 +404,7 @@ void lb_engine_c(const lb_ctx *ctx, lb_chapter *ch, lb_chunk *c, const char *src
     if (lb_write_file_atomic(path.ptr, src, strlen(src)) < 0) {
         lb_run_fail(c, "cannot write the program's source", strerror(errno));
     } else if (compile(ctx, ch, c, dir, &ro, deps) == 0) {
-        if (c->opts.eval == LB_EVAL_COMPILE)
+        if (c->opts.eval == LB_EVAL_COMPILE || c->opts.fails.kind == LB_FAILS_COMPILE)
             c->res.status = LB_RES_OK;
         else
             run_program(ctx, c, dir, &ro);

@@ -455,16 +455,20 @@ static int set_data(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
  * the sanitizers as GCC's -fsanitize= does. */
 static unsigned sanitizer_bit(const char *w, const char **hint)
 {
-    static const char *const words[] = {"address", "undefined", NULL};
+    static const char *const words[] = {"address", "undefined", "thread", NULL};
     *hint = NULL;
     if (strcmp(w, "address") == 0)
         return LB_SAN_ADDRESS;
     if (strcmp(w, "undefined") == 0)
         return LB_SAN_UNDEFINED;
+    if (strcmp(w, "thread") == 0)
+        return LB_SAN_THREAD;
     if (strcmp(w, "asan") == 0 || strcmp(w, "ASan") == 0)
         *hint = "address";
     else if (strcmp(w, "ubsan") == 0 || strcmp(w, "UBSan") == 0)
         *hint = "undefined";
+    else if (strcmp(w, "tsan") == 0 || strcmp(w, "TSan") == 0)
+        *hint = "thread";
     else
         *hint = lb_suggest(w, words);
     return 0;
@@ -472,7 +476,8 @@ static unsigned sanitizer_bit(const char *w, const char **hint)
 
 static int set_sanitize(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
 {
-    const char *expect = "expected address, undefined or both, separated by a space or comma";
+    const char *expect = "expected address, undefined or thread, or address and undefined "
+                         "together, separated by a space or comma";
     unsigned bits = 0;
     const char *s = kv->value;
     while (*s) {
@@ -497,6 +502,12 @@ static int set_sanitize(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
     }
     if (!bits)
         return bad_value(kv, err, "%s", expect);
+    /* Both keep a shadow of the whole address space, at different places:
+     * the compiler refuses the pair. */
+    if ((bits & LB_SAN_THREAD) && (bits & LB_SAN_ADDRESS))
+        return bad_value(kv, err,
+                         "thread and address cannot be combined (each needs the address space "
+                         "its own way); use one per chunk");
     o->sanitize = bits;
     return 0;
 }
@@ -582,6 +593,14 @@ static int set_twin(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
     return 0;
 }
 
+static int set_fails(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
+{
+    char msg[256];
+    if (lb_fails_parse(kv->value, &o->fails, msg, sizeof msg) < 0)
+        return bad_value(kv, err, "%s", msg);
+    return 0;
+}
+
 static const opt_def OPTS[] = {
     {"eval", E_C | E_PY, set_eval},
     {"echo", E_C | E_GP | E_PY, set_echo},
@@ -601,6 +620,7 @@ static const opt_def OPTS[] = {
     {"exclusive", E_C | E_PY, set_exclusive},
     {"data", E_C | E_GP | E_PY, set_data},
     {"sanitize", E_C, set_sanitize},
+    {"fails", E_C | E_PY, set_fails},
     {"caption", E_GP, set_caption},
     {"width", E_GP, set_width},
     {"height", E_GP, set_height},

@@ -9,12 +9,13 @@
 #include <stdbool.h>
 
 #include "attr.h"
+#include "fails.h"
 #include "split.h"
 
 typedef enum { LB_ENGINE_NONE, LB_ENGINE_C, LB_ENGINE_GNUPLOT, LB_ENGINE_PYTHON } lb_engine;
 typedef enum { LB_EVAL_RUN, LB_EVAL_NO, LB_EVAL_COMPILE } lb_eval;
 
-enum { LB_SAN_ADDRESS = 1, LB_SAN_UNDEFINED = 2 };
+enum { LB_SAN_ADDRESS = 1, LB_SAN_UNDEFINED = 2, LB_SAN_THREAD = 4 };
 
 typedef struct {
     lb_engine engine;
@@ -39,6 +40,7 @@ typedef struct {
     lb_strv data; /* c/python: the one name to save; gnuplot: names read */
     bool data_given;
     unsigned sanitize; /* LB_SAN_* bits */
+    lb_fails fails;    /* fails=: how it must fail; kind LB_FAILS_NONE: succeed */
     char *caption;     /* gnuplot */
     char *width;       /* gnuplot: a number (pixels) */
     char *height;
