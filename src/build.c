@@ -16,6 +16,7 @@
 #include "cache.h"
 #include "engine.h"
 #include "fails.h"
+#include "fencecheck.h"
 #include "fsutil.h"
 #include "jail.h"
 #include "jobs.h"
@@ -197,6 +198,15 @@ static int check_chapter_file(const char *path, const char *book_dir, lb_diag *d
     return 0;
 }
 
+/* Fences that look meant to run but never will (fencecheck.h). */
+static void print_fence_warnings(const lb_chapter *ch)
+{
+    lb_diag warn[LB_MAX_INPUT_ERRORS];
+    size_t n = lb_fencecheck(ch, warn, LB_MAX_INPUT_ERRORS);
+    for (size_t i = 0; i < n && i < LB_MAX_INPUT_ERRORS; i++)
+        lb_diag_print(stderr, &warn[i], lb_diag_stderr_color());
+}
+
 static int load_book(build *b, lb_diag *d)
 {
     lb_strv files = {0};
@@ -229,6 +239,8 @@ static int load_book(build *b, lb_diag *d)
                     lb_diag_print(stderr, d, lb_diag_stderr_color());
                 *d = one;
                 rc = -1;
+            } else {
+                print_fence_warnings(&b->chapters[b->n]);
             }
             b->n++;
         }
