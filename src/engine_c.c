@@ -128,7 +128,7 @@ void lb_c_compile_argv(const lb_ctx *ctx, const lb_chapter *ch, const lb_chunk *
         if (c->opts.sanitize & LB_SAN_UNDEFINED)
             lb_buf_puts(&s, c->opts.sanitize & LB_SAN_ADDRESS ? ",undefined" : "undefined");
         if (c->opts.sanitize & LB_SAN_THREAD)
-            lb_buf_puts(&s, "thread");
+            lb_buf_puts(&s, c->opts.sanitize & LB_SAN_UNDEFINED ? ",thread" : "thread");
         lb_strv_push(argv, s.ptr);
         lb_buf_free(&s);
         lb_strv_push(argv, "-fno-sanitize-recover=all");

@@ -81,6 +81,10 @@ check "TSan's report on the page" has "WARNING: ThreadSanitizer: data race" "$R"
 check "... at the chapter's line of counter++" has_re "SUMMARY: ThreadSanitizer: data race chapters/race.md:1[45] in work" "$R"
 check "... marked as expected" has 'class="expected-failure"' "$R"
 check "the compiler got -fsanitize=thread" has "-fsanitize=thread" "$R"
+sed -i 's/sanitize=thread/sanitize="undefined thread"/' "$BOOK/chapters/race.md"
+lb build
+check "thread with undefined: exit 0" rc_is 0
+check "... compiled with both" has "-fsanitize=undefined,thread" "$BOOK/out/race.html"
 sed -i 's/ fails=sanitizer//' "$BOOK/chapters/race.md"
 lb build
 check "the same race without fails=: exit 1" rc_is 1
