@@ -13,6 +13,7 @@
 #include "engine.h"
 #include "fails.h"
 #include "fencecheck.h"
+#include "record.h"
 
 /* fails= values ----------------------------------------------------- */
 
@@ -337,6 +338,42 @@ static void test_check_result(void **state)
     lb_chapter_free(&ch);
 }
 
+/* A python chunk recorded as it failed as expected keeps how it failed:
+ * read back, it is a failure again, for fails= to judge. */
+static void test_recorded(void **state)
+{
+    (void)state;
+    fixture fx;
+    lb_chunk *c = chunk_with(&fx, "crash");
+    abrt(c);
+    assert_int_equal(lb_fails_judge(c), 1);
+    lb_record_meta m = {0};
+    m.chunk = strdup("t.md#x");
+    m.source_hash = strdup("0123456789abcdef0123456789abcdef");
+    lb_buf text = LB_BUF_INIT;
+    lb_record_format(&m, &c->res, &text);
+    lb_record_meta_free(&m);
+    lb_chapter_free(&fx.ch);
+
+    c = chunk_with(&fx, "SIGABRT");
+    assert_int_equal(lb_record_parse(text.ptr, &m, &c->res), 0);
+    assert_int_equal(c->res.status, LB_RES_FAILED);
+    assert_int_equal(c->res.end, LB_END_SIGNAL);
+    assert_int_equal(c->res.signo, SIGABRT);
+    assert_string_equal(c->res.failure, "killed by signal 6");
+    assert_int_equal(lb_fails_judge(c), 1);
+    lb_record_meta_free(&m);
+    lb_chapter_free(&fx.ch);
+
+    c = chunk_with(&fx, NULL);
+    assert_int_equal(lb_record_parse(text.ptr, &m, &c->res), 0);
+    lb_check_result(c); /* no fails= any more: the recorded abort fails */
+    assert_int_equal(c->res.status, LB_RES_FAILED);
+    lb_record_meta_free(&m);
+    lb_chapter_free(&fx.ch);
+    lb_buf_free(&text);
+}
+
 static void test_render(void **state)
 {
     (void)state;
@@ -438,7 +475,8 @@ int main(void)
         cmocka_unit_test(test_describe),     cmocka_unit_test(test_chunk_rules),
         cmocka_unit_test(test_judge),        cmocka_unit_test(test_cacheable),
         cmocka_unit_test(test_check_result), cmocka_unit_test(test_render),
-        cmocka_unit_test(test_meant),        cmocka_unit_test(test_fencecheck),
+        cmocka_unit_test(test_recorded),     cmocka_unit_test(test_meant),
+        cmocka_unit_test(test_fencecheck),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
