@@ -15,6 +15,8 @@
 #include "assemble.h"
 #include "cache.h"
 #include "engines.h"
+#include "fails.h"
+#include "fencecheck.h"
 #include "fsutil.h"
 #include "jail.h"
 #include "jobs.h"
@@ -196,6 +198,15 @@ static int check_chapter_file(const char *path, const char *book_dir, lb_diag *d
     return 0;
 }
 
+/* Fences that look meant to run but never will (fencecheck.h). */
+static void print_fence_warnings(const lb_chapter *ch)
+{
+    lb_diag warn[LB_MAX_INPUT_ERRORS];
+    size_t n = lb_fencecheck(ch, warn, LB_MAX_INPUT_ERRORS);
+    for (size_t i = 0; i < n && i < LB_MAX_INPUT_ERRORS; i++)
+        lb_diag_print(stderr, &warn[i], lb_diag_stderr_color());
+}
+
 static int load_book(build *b, lb_diag *d)
 {
     lb_strv files = {0};
@@ -228,6 +239,8 @@ static int load_book(build *b, lb_diag *d)
                     lb_diag_print(stderr, d, lb_diag_stderr_color());
                 *d = one;
                 rc = -1;
+            } else {
+                print_fence_warnings(&b->chapters[b->n]);
             }
             b->n++;
         }
@@ -561,7 +574,7 @@ static void run_chunk_job(void *arg)
         int cut_short = b->o->interrupted && *b->o->interrupted;
         if (j->origins && !c->res.origins)
             c->res.origins = lb_xstrdup(j->origins);
-        if (c->res.status == LB_RES_OK && !cut_short)
+        if ((c->res.status == LB_RES_OK || lb_fails_cacheable(c)) && !cut_short)
             lb_cache_store(b->cache_dir, j->key, &c->res, &deps);
         for (size_t k = 0; b->o->on_read && k < deps.n; k++)
             lb_dep_memo_note(b->deps, deps.v[k]);

@@ -96,7 +96,8 @@ int lb_cache_store(const char *dir, const char *key, const lb_result *r, const l
 {
     lb_buf b = LB_BUF_INIT;
     lb_buf_puts(&b, CACHE_MAGIC);
-    put_num(&b, "status", "%d %d %d", (int)r->status, r->ran, r->exit_code);
+    put_num(&b, "status", "%d %d %d %d %d", (int)r->status, r->ran, r->exit_code, (int)r->end,
+            r->signo);
     put_str(&b, "failure", r->failure);
     put_str(&b, "detail", r->detail);
     put_str(&b, "compile_log", r->compile_log);
@@ -287,9 +288,10 @@ static int apply(lb_result *r, const char *name, char *val, size_t len, int *run
         return lb_pub_add(r, name, val, len, err, sizeof err) == 0 ? 0 : -1; /* damaged */
     }
     if (strcmp(name, "status") == 0) {
-        int st = 0;
-        sscanf(val, "%d %d %d", &st, &r->ran, &r->exit_code);
+        int st = 0, end = 0;
+        sscanf(val, "%d %d %d %d %d", &st, &r->ran, &r->exit_code, &end, &r->signo);
         r->status = (lb_res_status)st;
+        r->end = (lb_end)end;
     } else if (strcmp(name, "dropped") == 0) {
         sscanf(val, "%zu %zu", &r->out_dropped, &r->err_dropped);
     } else if (strcmp(name, "first") == 0) {

@@ -264,6 +264,8 @@ static int load_chunk(lb_chapter *ch, cmark_node *n, const line_index *li, name_
     c->info.lang = lang;
     if (rc == 0)
         rc = lb_opts_from_info(&c->info, eng, &c->opts, &ae);
+    if (rc == 0)
+        rc = lb_fails_check_chunk(c, &ae);
     if (rc != 0) {
         lb_diag_set(d, LB_ERROR, ch->path, c->line, fi.info_col + (ae.col > 0 ? ae.col - 1 : 0),
                     "%s", ae.msg);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "fails.h"
 #include "fsutil.h"
 #include "match.h"
 #include "published.h"
@@ -69,8 +70,8 @@ typedef struct {
 } cc_state;
 
 const char *const lb_cc_options[] = {
-    "eval",   "output",   "args",  "stdin",  "cflags", "libs",      "timeout",  "exit", "cpu",
-    "memory", "filesize", "procs", "maxout", "repeat", "exclusive", "sanitize", NULL};
+    "eval",   "output",   "args",  "stdin",  "cflags", "libs",      "timeout",  "exit",  "cpu",
+    "memory", "filesize", "procs", "maxout", "repeat", "exclusive", "sanitize", "fails", NULL};
 
 static void split_env(const char *name, lb_strv *out)
 {
@@ -140,6 +141,8 @@ static void compile_argv(const cc_state *st, const lb_ctx *ctx, const lb_chapter
             lb_buf_puts(&s, "address");
         if (c->opts.sanitize & LB_SAN_UNDEFINED)
             lb_buf_puts(&s, c->opts.sanitize & LB_SAN_ADDRESS ? ",undefined" : "undefined");
+        if (c->opts.sanitize & LB_SAN_THREAD)
+            lb_buf_puts(&s, c->opts.sanitize & LB_SAN_UNDEFINED ? ",thread" : "thread");
         lb_strv_push(argv, s.ptr);
         lb_buf_free(&s);
         lb_strv_push(argv, "-fno-sanitize-recover=all");
@@ -261,6 +264,8 @@ static int compile(const cc_state *st, const lb_ctx *ctx, const lb_chapter *ch, 
         lb_buf full = LB_BUF_INIT;
         lb_buf_printf(&full, "compilation failed (%s)", m.ptr);
         lb_run_fail(c, full.ptr, lb_buf_str(&r.err));
+        if (r.exited)
+            c->res.end = LB_END_COMPILE;
         lb_buf_free(&full);
         lb_buf_free(&m);
     } else {
@@ -283,10 +288,13 @@ static int compile(const cc_state *st, const lb_ctx *ctx, const lb_chapter *ch, 
 static void sanitizer_env(lb_strv *env)
 {
     for (char **e = environ; *e; e++)
-        if (strncmp(*e, "ASAN_OPTIONS=", 13) != 0 && strncmp(*e, "UBSAN_OPTIONS=", 14) != 0)
+        if (strncmp(*e, "ASAN_OPTIONS=", 13) != 0 && strncmp(*e, "UBSAN_OPTIONS=", 14) != 0 &&
+            strncmp(*e, "TSAN_OPTIONS=", 13) != 0)
             lb_strv_push(env, *e);
     lb_strv_push(env, "ASAN_OPTIONS=exitcode=86:detect_leaks=1:abort_on_error=0");
     lb_strv_push(env, "UBSAN_OPTIONS=exitcode=86:halt_on_error=1:print_stacktrace=1");
+    /* The first race ends the run, as a first ASan report does. */
+    lb_strv_push(env, "TSAN_OPTIONS=exitcode=86:halt_on_error=1");
 }
 
 static void run_program(const lb_ctx *ctx, lb_chunk *c, const char *dir, const lb_strv *ro)
@@ -307,8 +315,10 @@ static void run_program(const lb_ctx *ctx, lb_chunk *c, const char *dir, const l
         lb_buf_free(&m);
     } else {
         lb_run_keep(&spec, c, &r);
-        if (c->res.status == LB_RES_OK && c->opts.sanitize && r.exit_code == 86)
+        if (c->res.status == LB_RES_OK && c->opts.sanitize && r.exit_code == 86) {
             lb_run_fail(c, "the sanitizer reported an error", c->res.err);
+            c->res.end = LB_END_SANITIZER;
+        }
     }
     lb_spawn_result_free(&r);
     lb_run_repeats(&spec, c);
@@ -349,7 +359,7 @@ void lb_cc_run(const lb_engine_env *env, lb_engine_job *j, lb_strv *deps)
     if (lb_write_file_atomic(path.ptr, j->src, strlen(j->src)) < 0) {
         lb_run_fail(c, "cannot write the program's source", strerror(errno));
     } else if (compile(st, ctx, ch, c, dir, &ro, deps) == 0) {
-        if (c->opts.eval == LB_EVAL_COMPILE)
+        if (c->opts.eval == LB_EVAL_COMPILE || c->opts.fails.kind == LB_FAILS_COMPILE)
             c->res.status = LB_RES_OK;
         else
             run_program(ctx, c, dir, &ro);

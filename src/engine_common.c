@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fails.h"
 #include "fsutil.h"
 #include "match.h"
 #include "published.h"
@@ -96,9 +97,11 @@ static int check_claims(lb_chunk *c)
 void lb_check_result(lb_chunk *c)
 {
     lb_result *res = &c->res;
-    if (res->status != LB_RES_OK || !res->ran)
+    int expected_failure = lb_fails_judge(c);
+    if (expected_failure < 0 || res->status != LB_RES_OK || !res->ran)
         return;
-    if (!c->opts.exit_any && res->exit_code != c->opts.exit_code && res->exit_code >= 0) {
+    if (!expected_failure && !c->opts.exit_any && res->exit_code != c->opts.exit_code &&
+        res->exit_code >= 0) {
         lb_buf m = LB_BUF_INIT;
         /* An uncaught exception is a crash, not a status the author
          * chose: exit=N would not help, the traceback does. */

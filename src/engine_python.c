@@ -742,7 +742,7 @@ static int set_twin(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
 
 static const char *const python_options[] = {"eval",   "output", "args",      "stdin",    "timeout",
                                              "exit",   "cpu",    "memory",    "filesize", "procs",
-                                             "maxout", "repeat", "exclusive", NULL};
+                                             "maxout", "repeat", "exclusive", "fails",    NULL};
 
 static const lb_engine_opt python_own[] = {
     {"requires", set_requires}, {"twin", set_twin}, {NULL, NULL}};

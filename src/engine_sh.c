@@ -185,7 +185,7 @@ static void sh_run(const lb_engine_env *env, lb_engine_job *j, lb_strv *deps)
 
 static const char *const sh_options[] = {"eval",   "output", "args",      "stdin",    "timeout",
                                          "exit",   "cpu",    "memory",    "filesize", "procs",
-                                         "maxout", "repeat", "exclusive", NULL};
+                                         "maxout", "repeat", "exclusive", "fails",    NULL};
 
 const lb_engine_def lb_engine_sh_def = {
     .name = "sh",

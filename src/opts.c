@@ -436,16 +436,20 @@ static int set_data(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
  * the sanitizers as GCC's -fsanitize= does. */
 static unsigned sanitizer_bit(const char *w, const char **hint)
 {
-    static const char *const words[] = {"address", "undefined", NULL};
+    static const char *const words[] = {"address", "undefined", "thread", NULL};
     *hint = NULL;
     if (strcmp(w, "address") == 0)
         return LB_SAN_ADDRESS;
     if (strcmp(w, "undefined") == 0)
         return LB_SAN_UNDEFINED;
+    if (strcmp(w, "thread") == 0)
+        return LB_SAN_THREAD;
     if (strcmp(w, "asan") == 0 || strcmp(w, "ASan") == 0)
         *hint = "address";
     else if (strcmp(w, "ubsan") == 0 || strcmp(w, "UBSan") == 0)
         *hint = "undefined";
+    else if (strcmp(w, "tsan") == 0 || strcmp(w, "TSan") == 0)
+        *hint = "thread";
     else
         *hint = lb_suggest(w, words);
     return 0;
@@ -453,7 +457,8 @@ static unsigned sanitizer_bit(const char *w, const char **hint)
 
 static int set_sanitize(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
 {
-    const char *expect = "expected address, undefined or both, separated by a space or comma";
+    const char *expect = "expected address, undefined or thread, or address and undefined "
+                         "together, separated by a space or comma";
     unsigned bits = 0;
     const char *s = kv->value;
     while (*s) {
@@ -478,6 +483,12 @@ static int set_sanitize(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
     }
     if (!bits)
         return lb_opt_bad_value(kv, err, "%s", expect);
+    /* Both keep a shadow of the whole address space, at different places:
+     * the compiler refuses the pair. */
+    if ((bits & LB_SAN_THREAD) && (bits & LB_SAN_ADDRESS))
+        return lb_opt_bad_value(kv, err,
+                                "thread and address cannot be combined (each needs the address "
+                                "space its own way); use one per chunk");
     o->sanitize = bits;
     return 0;
 }
@@ -513,18 +524,26 @@ static int set_height(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
     return set_pixels(kv, err, &o->height);
 }
 
+static int set_fails(lb_opts *o, const lb_attr_kv *kv, lb_attr_error *err)
+{
+    char msg[256];
+    if (lb_fails_parse(kv->value, &o->fails, msg, sizeof msg) < 0)
+        return lb_opt_bad_value(kv, err, "%s", msg);
+    return 0;
+}
+
 static const opt_def OPTS[] = {
-    {"eval", false, set_eval},       {"echo", true, set_echo},
-    {"output", false, set_output},   {"args", false, set_args},
-    {"stdin", false, set_stdin},     {"cflags", false, set_cflags},
-    {"libs", false, set_libs},       {"timeout", false, set_timeout},
-    {"exit", false, set_exit},       {"cpu", false, set_cpu},
-    {"memory", false, set_memory},   {"filesize", false, set_filesize},
-    {"procs", false, set_procs},     {"maxout", false, set_maxout},
-    {"repeat", false, set_repeat},   {"exclusive", false, set_exclusive},
-    {"data", true, set_data},        {"sanitize", false, set_sanitize},
-    {"caption", false, set_caption}, {"width", false, set_width},
-    {"height", false, set_height},
+    {"eval", false, set_eval},     {"echo", true, set_echo},
+    {"output", false, set_output}, {"args", false, set_args},
+    {"stdin", false, set_stdin},   {"cflags", false, set_cflags},
+    {"libs", false, set_libs},     {"timeout", false, set_timeout},
+    {"exit", false, set_exit},     {"cpu", false, set_cpu},
+    {"memory", false, set_memory}, {"filesize", false, set_filesize},
+    {"procs", false, set_procs},   {"maxout", false, set_maxout},
+    {"repeat", false, set_repeat}, {"exclusive", false, set_exclusive},
+    {"data", true, set_data},      {"sanitize", false, set_sanitize},
+    {"fails", false, set_fails},   {"caption", false, set_caption},
+    {"width", false, set_width},   {"height", false, set_height},
 };
 
 enum { NOPTS = sizeof OPTS / sizeof OPTS[0] };

@@ -9,13 +9,14 @@
 #include <stdbool.h>
 
 #include "attr.h"
+#include "fails.h"
 #include "split.h"
 
 /* A chunk's engine (engines.h), or NULL: the block is only shown. */
 typedef const struct lb_engine_def *lb_engine;
 typedef enum { LB_EVAL_RUN, LB_EVAL_NO, LB_EVAL_COMPILE } lb_eval;
 
-enum { LB_SAN_ADDRESS = 1, LB_SAN_UNDEFINED = 2 };
+enum { LB_SAN_ADDRESS = 1, LB_SAN_UNDEFINED = 2, LB_SAN_THREAD = 4 };
 
 typedef struct {
     lb_engine engine;
@@ -40,6 +41,7 @@ typedef struct {
     lb_strv data; /* the one name to save; LB_ENG_FIGURE: the names read */
     bool data_given;
     unsigned sanitize; /* LB_SAN_* bits */
+    lb_fails fails;    /* fails=: how it must fail; kind LB_FAILS_NONE: succeed */
     char *caption;     /* a figure's */
     char *width;       /* a figure's: a number (pixels) */
     char *height;

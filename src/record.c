@@ -141,6 +141,12 @@ void lb_record_format(const lb_record_meta *m, const lb_result *r, lb_buf *out)
     if (m->device)
         put_field(out, "device", m->device);
     lb_buf_printf(out, "exit-status: %d\n", r->exit_code);
+    /* A chunk that failed as its fails= said: how, so that the recording
+     * is judged again against the fails= of the day (fails.h). */
+    if (r->end != LB_END_NONE) {
+        lb_buf_printf(out, "ending: %d %d\n", (int)r->end, r->signo);
+        put_field(out, "failure", r->expected_failure ? r->expected_failure : r->failure);
+    }
     lb_buf_printf(out, "wall-seconds: %.6f\n", r->first.wall_s);
     lb_buf_printf(out, "cpu-seconds: %.6f\n", r->first.cpu_s);
     lb_buf_printf(out, "max-rss-kb: %ld\n", r->first.maxrss_kb);
@@ -205,6 +211,16 @@ static int header_line(parser *p, const char *name, const char *v)
     }
     if (strcmp(name, "exit-status") == 0)
         return sscanf(v, "%d", &r->exit_code) == 1 ? 0 : -1;
+    if (strcmp(name, "ending") == 0) {
+        int end = 0;
+        if (sscanf(v, "%d %d", &end, &r->signo) != 2 || end <= LB_END_NONE ||
+            end > LB_END_SANITIZER)
+            return -1;
+        r->end = (lb_end)end;
+        return 0;
+    }
+    if (strcmp(name, "failure") == 0)
+        return set_str(&r->failure, v);
     if (strcmp(name, "wall-seconds") == 0)
         return sscanf(v, "%lf", &r->first.wall_s) == 1 ? 0 : -1;
     if (strcmp(name, "cpu-seconds") == 0)
@@ -280,8 +296,9 @@ int lb_record_parse(const char *text, lb_record_meta *m, lb_result *r)
     r->out = lb_buf_detach(&p.out);
     r->err_len = p.err.len;
     r->err = lb_buf_detach(&p.err);
-    r->ran = 1;
-    r->status = LB_RES_OK;
+    r->ran = r->end != LB_END_COMPILE;
+    /* As the engine left it: a failure until fails= judges it. */
+    r->status = r->end != LB_END_NONE ? LB_RES_FAILED : LB_RES_OK;
     return rc;
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fails.h"
 #include "split.h"
 
 void lb_slugify(const char *text, lb_buf *out)
@@ -179,7 +180,10 @@ static void render_head(lb_buf *b, const lb_chunk *c)
         lb_buf_printf(b, "<span class=\"listing-label\">%s</span>", c->xref_label);
     if (c->info.name)
         lb_buf_printf(b, "<a class=\"chunk-name\" href=\"#%s\">%s</a>", c->anchor, c->info.name);
-    if (r->status == LB_RES_OK && r->verified)
+    if (r->status == LB_RES_OK && r->expected_failure)
+        lb_buf_puts(b, "<span class=\"badge expected-fail\" title=\"the chunk is meant to fail, "
+                       "and failed that way on this build\">✓ failed as expected</span>");
+    else if (r->status == LB_RES_OK && r->verified)
         lb_buf_puts(b, "<span class=\"badge ok\" title=\"the output below was checked against the "
                        "expected output on this build\">✓ output verified</span>");
     else if (r->status == LB_RES_OK && r->ran)
@@ -386,6 +390,7 @@ void lb_render_chunk(const lb_chapter *ch, const lb_chunk *c, lb_highlighter *hl
     const lb_result *r = &c->res;
     const char *state = r->status == LB_RES_FAILED    ? " failed"
                         : r->status == LB_RES_NOT_RUN ? " not-run"
+                        : r->expected_failure         ? " expected-fail"
                                                       : "";
     lb_buf_puts(b, "<section class=\"chunk chunk-");
     put_html(b, c->info.lang[0] ? c->info.lang : "text");
@@ -421,6 +426,7 @@ void lb_render_chunk(const lb_chapter *ch, const lb_chunk *c, lb_highlighter *hl
     }
     render_claims(b, r);
     render_timing(b, r);
+    lb_fails_render(c, b);
     if (r->status == LB_RES_FAILED)
         render_error(b, r);
     lb_buf_puts(b, "</section>\n");

@@ -6,6 +6,7 @@
 void lb_result_free(lb_result *r)
 {
     free(r->failure);
+    free(r->expected_failure);
     free(r->detail);
     free(r->compile_log);
     free(r->out);

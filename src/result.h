@@ -12,6 +12,16 @@ typedef enum {
     LB_RES_NOT_RUN, /* could not run here (python module missing, ...) */
 } lb_res_status;
 
+/* How a program's run ended, beyond its exit status: what fails= judges,
+ * kept in the cache so that a cached failure is judged again. */
+typedef enum {
+    LB_END_NONE,      /* exited (see exit_code), or never got that far */
+    LB_END_COMPILE,   /* the compiler refused it */
+    LB_END_SIGNAL,    /* killed by signal signo */
+    LB_END_TIMEOUT,   /* still running at its timeout, and killed */
+    LB_END_SANITIZER, /* a sanitizer report stopped it */
+} lb_end;
+
 typedef struct {
     double wall_s, cpu_s;
     long maxrss_kb;
@@ -44,7 +54,12 @@ typedef struct {
     size_t out_len, out_dropped;
     char *err;
     size_t err_len, err_dropped;
-    int exit_code;     /* -1 when killed by a signal */
+    int exit_code; /* -1 when killed by a signal */
+    lb_end end;    /* how it ended (fails.h) */
+    int signo;     /* LB_END_SIGNAL: the signal */
+    /* fails=: the failure it had to have, as it happened ("killed by
+     * signal 11 (Segmentation fault)"), set by lb_fails_judge; owned. */
+    char *expected_failure;
     lb_run_stat first; /* the run whose output is shown */
     lb_run_stat *runs; /* repeat: the timed runs after the warm-up one */
     int nruns;

@@ -82,6 +82,8 @@ void lb_run_keep(const lb_run_spec *s, lb_chunk *c, lb_spawn_result *r)
     res->err = lb_buf_detach(&r->err);
     res->err_dropped = r->err_dropped;
     res->exit_code = r->exited ? r->exit_code : -1;
+    res->end = r->timed_out ? LB_END_TIMEOUT : r->signaled ? LB_END_SIGNAL : LB_END_NONE;
+    res->signo = r->signaled ? r->signo : 0;
     res->first = stat_of(r);
     char why[700];
     int published = lb_pub_collect(s->dir, res, why, sizeof why);

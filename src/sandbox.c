@@ -14,7 +14,10 @@ void lb_sandbox_apply(const lb_opts *o, lb_spawn_req *req)
 {
     req->timeout_s = o->timeout;
     req->rlimit_cpu_s = o->cpu;
-    req->rlimit_as_bytes = (o->sanitize & LB_SAN_ADDRESS) ? 0 : (unsigned long)o->memory;
+    /* ASan and TSan reserve terabytes of shadow they never touch: only
+     * the cgroup's limit of what is used can hold them. */
+    req->rlimit_as_bytes =
+        (o->sanitize & (LB_SAN_ADDRESS | LB_SAN_THREAD)) ? 0 : (unsigned long)o->memory;
     req->rlimit_fsize_bytes = (unsigned long)o->filesize;
     req->max_procs = o->procs;
     req->max_memory = o->memory;

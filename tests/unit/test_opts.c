@@ -380,10 +380,19 @@ static void test_sanitize(void **state)
     bad("c {sanitize=asan}", 4, "did you mean 'address'?");
     bad("c {sanitize=\"address ubsan\"}", 4, "did you mean 'undefined'?");
     bad("c {sanitize=adress}", 4, "did you mean 'address'?");
-    bad("c {sanitize=thread}", 4,
-        "unknown sanitizer 'thread'; expected address, undefined or both");
+    ok("c {sanitize=thread}", &o);
+    assert_int_equal(o.sanitize, LB_SAN_THREAD);
+    lb_opts_free(&o);
+    ok("c {sanitize=\"undefined thread\"}", &o);
+    assert_int_equal(o.sanitize, LB_SAN_UNDEFINED | LB_SAN_THREAD);
+    lb_opts_free(&o);
+    bad("c {sanitize=\"thread,address\"}", 4, "thread and address cannot be combined");
+    bad("c {sanitize=tsan}", 4, "did you mean 'thread'?");
+    bad("c {sanitize=memory}", 4,
+        "unknown sanitizer 'memory'; expected address, undefined or thread, or address and "
+        "undefined together");
     bad("c {sanitize=\"\"}", 4, "bad value '' for 'sanitize'");
-    bad("c {sanitize=\",\"}", 4, "expected address, undefined or both");
+    bad("c {sanitize=\",\"}", 4, "expected address, undefined or thread");
 }
 
 static void test_gnuplot_fields(void **state)
