@@ -1,11 +1,15 @@
 #include "search.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
+#include "cache.h"
 #include "fsutil.h"
+#include "idset.h"
 #include "node.h"
 #include "spawn.h"
 
@@ -107,7 +111,7 @@ static void add_doc(lb_buf *docs, const char *id, const char *chapter, const cha
     lb_buf t = LB_BUF_INIT, s = LB_BUF_INIT;
     html_text(body, blen, &t);
     html_text(section, slen, &s);
-    if (docs->len > 1)
+    if (docs->len > 0)
         lb_buf_putc(docs, ',');
     lb_buf_puts(docs, "{\"id\":");
     put_json_str(docs, id, strlen(id));
@@ -150,65 +154,200 @@ static void chapter_docs(const lb_chapter *ch, const char *body, lb_buf *docs)
     lb_buf_free(&anchor);
 }
 
-/* Builds the index from the documents (a JSON array on stdin) and prints
- * the script the pages load. */
+/* One chapter's documents, JSON objects separated by commas, as
+ * chapter_docs makes them; read from the cache when its page's key (which
+ * covers everything the page shows) is known and was seen before, so that
+ * a prose edit renders only the chapter it changed. */
+static void cached_docs(lb_book *book, size_t i, const lb_search_req *rq, lb_idset *used,
+                        lb_buf *out)
+{
+    const char *key = rq->keys ? rq->keys[i] : "";
+    lb_buf path = LB_BUF_INIT;
+    if (key[0]) {
+        lb_buf_printf(&path, "%s/search/%s.json", rq->cache_dir, key);
+        lb_idset_add(used, key);
+        if (lb_read_file(path.ptr, out) == 0) {
+            lb_buf_free(&path);
+            return;
+        }
+    }
+    chapter_docs(&book->chapters[i], lb_book_body(book, i, NULL), out);
+    if (key[0]) /* not fatal: the next build makes them again */
+        (void)lb_write_file_atomic(path.ptr, lb_buf_str(out), out->len);
+    lb_buf_free(&path);
+}
+
+/* Removes the documents of pages that are no longer the book's. */
+static void sweep_docs(const char *dir, const lb_idset *used)
+{
+    DIR *dd = opendir(dir);
+    if (!dd)
+        return;
+    struct dirent *e;
+    lb_buf p = LB_BUF_INIT;
+    while ((e = readdir(dd))) {
+        size_t n = strlen(e->d_name);
+        if (n != 32 + 5 || strcmp(e->d_name + 32, ".json") != 0)
+            continue;
+        char key[33];
+        memcpy(key, e->d_name, 32);
+        key[32] = '\0';
+        if (lb_idset_has(used, key))
+            continue;
+        lb_buf_reset(&p);
+        lb_buf_printf(&p, "%s/%s", dir, e->d_name);
+        unlink(p.ptr);
+    }
+    closedir(dd);
+    lb_buf_free(&p);
+}
+
+/* The index from the documents, with the documents' titles and a snippet
+ * of their text: the one definition of the index, run by node when the
+ * index is prebuilt and by the page itself when it is not. */
+#define BUILDER                                                                                    \
+    "function (lunr, docs) {\n"                                                                    \
+    "  var idx = lunr(function () {\n"                                                             \
+    "    var b = this;\n"                                                                          \
+    "    b.ref('id'); b.field('s', {boost: 5}); b.field('c', {boost: 2}); b.field('t');\n"         \
+    "    docs.forEach(function (d) { b.add(d); });\n"                                              \
+    "  });\n"                                                                                      \
+    "  var meta = {};\n"                                                                           \
+    "  docs.forEach(function (d) {\n"                                                              \
+    "    meta[d.id] = {c: d.c, s: d.s, t: d.t.replace(/\\s+/g, ' ').trim().slice(0, 160)};\n"      \
+    "  });\n"                                                                                      \
+    "  return {index: idx, docs: meta};\n"                                                         \
+    "}"
+
+/* Reads {"key": K, "docs": [...]} on stdin, prints the prebuilt script. */
 static const char script[] =
     "const lunr = require('lunr');\n"
+    "const build = " BUILDER ";\n"
     "const chunks = [];\n"
     "process.stdin.on('data', d => chunks.push(d));\n"
     "process.stdin.on('end', () => {\n"
-    "  const docs = JSON.parse(Buffer.concat(chunks).toString('utf8'));\n"
-    "  const idx = lunr(function () {\n"
-    "    this.ref('id'); this.field('s', {boost: 5}); this.field('c', {boost: 2});\n"
-    "    this.field('t');\n"
-    "    docs.forEach(d => this.add(d));\n"
-    "  });\n"
-    "  const meta = {};\n"
-    "  docs.forEach(d => { meta[d.id] = {c: d.c, s: d.s, t: d.t.replace(/\\s+/g, ' ')\n"
-    "                                                     .trim().slice(0, 160)}; });\n"
-    "  const js = 'window.LB_SEARCH = ' + JSON.stringify({index: idx, docs: meta})\n"
-    "             .replace(/</g, '\\\\u003c') + ';\\n';\n"
+    "  const inp = JSON.parse(Buffer.concat(chunks).toString('utf8'));\n"
+    "  const r = build(lunr, inp.docs);\n"
+    "  const js = 'window.LB_SEARCH = ' + JSON.stringify({index: r.index, docs: r.docs,\n"
+    "             key: inp.key}).replace(/</g, '\\\\u003c') + ';\\n';\n"
     "  process.stdout.write(js);\n"
     "});\n";
 
-int lb_search_write(lb_book *book, const char *out_dir, lb_diag *d)
+/* The prebuilt index, from one node process; 0, or 1 when node or its
+ * lunr failed (*js then holds nothing useful). */
+static int prebuilt(const char *key, const lb_buf *docs, lb_buf *js)
 {
-    lb_buf docs = LB_BUF_INIT, path = LB_BUF_INIT, lunr = LB_BUF_INIT;
+    lb_buf in = LB_BUF_INIT;
+    lb_buf_printf(&in, "{\"key\":\"%s\",\"docs\":%s}", key, lb_buf_str(docs));
+    lb_spawn_result r;
+    int started = lb_node_run(script, in.ptr, in.len, &r) == 0;
+    int ok = started && r.exited && r.exit_code == 0 && r.out.len > 0;
+    if (ok)
+        lb_buf_append(js, r.out.ptr, r.out.len);
+    lb_spawn_result_free(&r);
+    lb_buf_free(&in);
+    return ok ? 0 : 1;
+}
+
+/* The documents themselves, written here without node: the page builds
+ * the index from them when first searched. */
+static void unbuilt(const char *key, const lb_buf *docs, lb_buf *js)
+{
+    lb_buf_printf(js, "window.LB_SEARCH = {\"key\":\"%s\",\"build\":%s};\n", key, lb_buf_str(docs));
+    lb_buf_puts(js, "window.LB_SEARCH_BUILD = " BUILDER ";\n");
+}
+
+static int write_asset(const char *out_dir, const char *name, const lb_buf *data, lb_diag *d)
+{
+    lb_buf path = LB_BUF_INIT;
+    lb_buf_printf(&path, "%s/assets/%s", out_dir, name);
+    int rc = lb_write_file_if_changed(path.ptr, lb_buf_str(data), data->len) < 0 ? -1 : 0;
+    if (rc < 0)
+        lb_diag_set(d, LB_ERROR, NULL, 0, 0, "cannot write %s: %s", path.ptr, strerror(errno));
+    lb_buf_free(&path);
+    return rc;
+}
+
+static void warn(const char *msg)
+{
+    lb_diag w;
+    lb_diag_set(&w, LB_WARNING, NULL, 0, 0, "%s", msg);
+    lb_diag_print(stderr, &w, lb_diag_stderr_color());
+}
+
+int lb_search_write(lb_book *book, const lb_search_req *rq, lb_diag *d)
+{
+    lb_buf docs = LB_BUF_INIT, one = LB_BUF_INIT, dir = LB_BUF_INIT;
+    lb_idset used = LB_IDSET_INIT;
+    lb_buf_printf(&dir, "%s/search", rq->cache_dir);
+    (void)lb_mkdirs(dir.ptr); /* without it, nothing is cached: still correct */
     lb_buf_putc(&docs, '[');
-    for (size_t i = 0; i < book->n; i++)
-        chapter_docs(&book->chapters[i], lb_book_body(book, i, NULL), &docs);
+    for (size_t i = 0; i < book->n; i++) {
+        lb_buf_reset(&one);
+        cached_docs(book, i, rq, &used, &one);
+        if (docs.len > 1 && one.len)
+            lb_buf_putc(&docs, ',');
+        lb_buf_append(&docs, one.ptr ? one.ptr : "", one.len);
+    }
     lb_buf_putc(&docs, ']');
+    sweep_docs(dir.ptr, &used);
+    lb_idset_free(&used);
+
+    lb_hash h;
+    char key[33];
+    lb_hash_init(&h);
+    lb_hash_str(&h, "search");
+    lb_hash_bytes(&h, docs.ptr, docs.len);
+    lb_hash_hex(&h, key);
+    /* The state: the key of the documents search-index.js was made from,
+     * and whether it holds the prebuilt index ("index") or them ("docs"). */
+    lb_buf state_path = LB_BUF_INIT, state = LB_BUF_INIT, js = LB_BUF_INIT, lunr = LB_BUF_INIT;
+    lb_buf_printf(&state_path, "%s/state", dir.ptr);
+    int had = lb_read_file(state_path.ptr, &state) == 0;
+    lb_buf_reset(&one);
+    lb_buf_printf(&one, "%s/assets/search-index.js", rq->out_dir);
+    int present = access(one.ptr, F_OK) == 0;
+    lb_buf_reset(&one);
+    lb_buf_printf(&one, "%s index", key);
+    int fresh = present && had && strcmp(lb_buf_str(&state), one.ptr) == 0;
+    lb_buf_reset(&one);
+    lb_buf_printf(&one, "%s docs", key);
+    fresh = fresh || (present && had && !rq->publish && strcmp(lb_buf_str(&state), one.ptr) == 0);
     int rc = 0;
     if (lb_read_file(LUNR_JS, &lunr) < 0) {
+        warn("no search: it needs lunr (apt-get install libjs-lunr); the pages hide their "
+             "search box");
         rc = 1;
-    } else {
-        lb_spawn_result r;
-        int started = lb_node_run(script, docs.ptr, docs.len, &r) == 0;
-        if (!started || !r.exited || r.exit_code != 0) {
-            rc = 1;
-        } else {
-            lb_buf_printf(&path, "%s/assets/search-index.js", out_dir);
-            int w1 = lb_write_file_if_changed(path.ptr, lb_buf_str(&r.out), r.out.len);
-            lb_buf_reset(&path);
-            lb_buf_printf(&path, "%s/assets/lunr.js", out_dir);
-            int w2 = lb_write_file_if_changed(path.ptr, lb_buf_str(&lunr), lunr.len);
-            if (w1 < 0 || w2 < 0) {
-                lb_diag_set(d, LB_ERROR, NULL, 0, 0, "cannot write %s: %s", path.ptr,
-                            strerror(errno));
-                rc = -1;
-            }
+    } else if (!fresh) {
+        /* node only when publishing or on the first build of this out/:
+         * never on the way from an edit to its page. */
+        const char *form = "docs";
+        if (rq->publish || !had) {
+            if (prebuilt(key, &docs, &js) == 0)
+                form = "index";
+            else
+                warn("the search index is not prebuilt (it needs Node.js and node-lunr: "
+                     "apt-get install nodejs node-lunr); the pages build it when first searched");
         }
-        lb_spawn_result_free(&r);
-    }
-    if (rc == 1) {
-        lb_diag w;
-        lb_diag_set(&w, LB_WARNING, NULL, 0, 0,
-                    "no search index: it needs Node.js and lunr (apt-get install nodejs "
-                    "node-lunr libjs-lunr); the pages hide their search box");
-        lb_diag_print(stderr, &w, lb_diag_stderr_color());
+        if (strcmp(form, "docs") == 0) {
+            lb_buf_reset(&js);
+            unbuilt(key, &docs, &js);
+        }
+        rc = write_asset(rq->out_dir, "search-index.js", &js, d);
+        if (rc == 0)
+            rc = write_asset(rq->out_dir, "lunr.js", &lunr, d);
+        if (rc == 0) {
+            lb_buf_reset(&one);
+            lb_buf_printf(&one, "%s %s", key, form);
+            (void)lb_write_file_atomic(state_path.ptr, one.ptr, one.len);
+        }
     }
     lb_buf_free(&docs);
-    lb_buf_free(&path);
+    lb_buf_free(&one);
+    lb_buf_free(&dir);
+    lb_buf_free(&state_path);
+    lb_buf_free(&state);
+    lb_buf_free(&js);
     lb_buf_free(&lunr);
     return rc;
 }
