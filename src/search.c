@@ -51,7 +51,9 @@ static void html_text(const char *h, size_t n, lb_buf *out)
         const char *p = h + i;
         if (*p == '<') {
             size_t k = 0, nskip = sizeof skip / sizeof skip[0];
-            while (k < nskip && !starts(p, skip[k][0]))
+            /* every tag of the chapter comes here: its first letter,
+             * lowercased, is compared before the whole name */
+            while (k < nskip && ((p[1] | 0x20) != skip[k][0][1] || !starts(p, skip[k][0])))
                 k++;
             if (k < nskip) {
                 const char *e = strstr(p, skip[k][1]);
@@ -76,9 +78,9 @@ static void html_text(const char *h, size_t n, lb_buf *out)
         static const char *const ent[][2] = {
             {"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"}, {"&quot;", "\""}, {"&#39;", "'"}};
         size_t k = 0;
-        while (k < 5 && !starts(p, ent[k][0]))
+        while (*p == '&' && k < 5 && !starts(p, ent[k][0]))
             k++;
-        if (k < 5) {
+        if (*p == '&' && k < 5) {
             lb_buf_puts(out, ent[k][1]);
             i += strlen(ent[k][0]);
         } else {
@@ -238,7 +240,9 @@ static const char script[] =
 static int prebuilt(const char *key, const lb_buf *docs, lb_buf *js)
 {
     lb_buf in = LB_BUF_INIT;
-    lb_buf_printf(&in, "{\"key\":\"%s\",\"docs\":%s}", key, lb_buf_str(docs));
+    lb_buf_printf(&in, "{\"key\":\"%s\",\"docs\":", key);
+    lb_buf_append(&in, docs->ptr, docs->len);
+    lb_buf_putc(&in, '}');
     lb_spawn_result r;
     int started = lb_node_run(script, in.ptr, in.len, &r) == 0;
     int ok = started && r.exited && r.exit_code == 0 && r.out.len > 0;
@@ -253,7 +257,9 @@ static int prebuilt(const char *key, const lb_buf *docs, lb_buf *js)
  * the index from them when first searched. */
 static void unbuilt(const char *key, const lb_buf *docs, lb_buf *js)
 {
-    lb_buf_printf(js, "window.LB_SEARCH = {\"key\":\"%s\",\"build\":%s};\n", key, lb_buf_str(docs));
+    lb_buf_printf(js, "window.LB_SEARCH = {\"key\":\"%s\",\"build\":", key);
+    lb_buf_append(js, docs->ptr, docs->len);
+    lb_buf_puts(js, "};\n");
     lb_buf_puts(js, "window.LB_SEARCH_BUILD = " BUILDER ";\n");
 }
 
