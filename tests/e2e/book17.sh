@@ -264,9 +264,11 @@ EOS
 chmod +x "$BOOK/bin/node"
 : >"$BOOK/search-node.log"
 sed -i 's/^# Cross-references$/&\n\nA prose line about the quokkaword, added while writing./' "$BOOK/chapters/03-xref.md"
+sed -i 's/^# Math$/&\n\nA prose line above the formulas, none of them new./' "$BOOK/chapters/05-math.md"
 PATH="$BOOK/bin:$PATH" lb build
 check "search after a prose edit: the build succeeds" rc_is 0
-check "search after a prose edit: no node started" test ! -s "$BOOK/search-node.log"
+check "search after a prose edit: no node started (neither lunr nor KaTeX)" test ! -s "$BOOK/search-node.log"
+check "search after a prose edit: the math page has the line" has 'A prose line above the formulas' "$OUT/05-math.html"
 check "search after a prose edit: the documents are written" has '"build":[{"id":"01-gfm.html"' "$OUT/assets/search-index.js"
 check "search after a prose edit: they hold the new line" has 'A prose line about the quokkaword' "$OUT/assets/search-index.js"
 check "search after a prose edit: with the function that indexes them" has 'window.LB_SEARCH_BUILD = function (lunr, docs)' "$OUT/assets/search-index.js"
