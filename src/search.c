@@ -19,15 +19,20 @@ static void put_json_str(lb_buf *b, const char *s, size_t n)
 {
     lb_buf_putc(b, '"');
     for (size_t i = 0; i < n; i++) {
+        size_t r = i; /* a run that needs no escape, copied at once */
+        while (r < n && (unsigned char)s[r] >= 0x20 && s[r] != '"' && s[r] != '\\' && s[r] != '<')
+            r++;
+        lb_buf_append(b, s + i, r - i);
+        if (r == n)
+            break;
+        i = r;
         unsigned char c = (unsigned char)s[i];
         if (c == '"' || c == '\\')
             lb_buf_printf(b, "\\%c", c);
         else if (c < 0x20)
             lb_buf_printf(b, "\\u%04x", c);
-        else if (c == '<')
-            lb_buf_puts(b, "\\u003c"); /* never "</script" in the output */
-        else
-            lb_buf_putc(b, (char)c);
+        else /* '<': never "</script" in the output */
+            lb_buf_puts(b, "\\u003c");
     }
     lb_buf_putc(b, '"');
 }
@@ -73,6 +78,14 @@ static void html_text(const char *h, size_t n, lb_buf *out)
         }
         if (katex) {
             i++;
+            continue;
+        }
+        size_t r = i; /* plain text up to the next tag, entity or blank */
+        while (r < n && h[r] != '<' && h[r] != '&' && h[r] != '\n' && h[r] != '\t')
+            r++;
+        if (r > i) {
+            lb_buf_append(out, p, r - i);
+            i = r;
             continue;
         }
         static const char *const ent[][2] = {
@@ -281,79 +294,106 @@ static void warn(const char *msg)
     lb_diag_print(stderr, &w, lb_diag_stderr_color());
 }
 
-int lb_search_write(lb_book *book, const lb_search_req *rq, lb_diag *d)
+/* Every chapter's documents as one JSON array into docs; the key of what
+ * they say into key. */
+static void collect_docs(lb_book *book, const lb_search_req *rq, const char *dir, lb_buf *docs,
+                         char key[33])
 {
-    lb_buf docs = LB_BUF_INIT, one = LB_BUF_INIT, dir = LB_BUF_INIT;
+    lb_buf one = LB_BUF_INIT;
     lb_idset used = LB_IDSET_INIT;
-    lb_buf_printf(&dir, "%s/search", rq->cache_dir);
-    (void)lb_mkdirs(dir.ptr); /* without it, nothing is cached: still correct */
-    lb_buf_putc(&docs, '[');
+    lb_buf_putc(docs, '[');
     for (size_t i = 0; i < book->n; i++) {
         lb_buf_reset(&one);
         cached_docs(book, i, rq, &used, &one);
-        if (docs.len > 1 && one.len)
-            lb_buf_putc(&docs, ',');
-        lb_buf_append(&docs, one.ptr ? one.ptr : "", one.len);
+        if (docs->len > 1 && one.len)
+            lb_buf_putc(docs, ',');
+        lb_buf_append(docs, one.ptr ? one.ptr : "", one.len);
     }
-    lb_buf_putc(&docs, ']');
-    sweep_docs(dir.ptr, &used);
+    lb_buf_putc(docs, ']');
+    sweep_docs(dir, &used);
     lb_idset_free(&used);
-
+    lb_buf_free(&one);
     lb_hash h;
-    char key[33];
     lb_hash_init(&h);
     lb_hash_str(&h, "search");
-    lb_hash_bytes(&h, docs.ptr, docs.len);
+    lb_hash_bytes(&h, docs->ptr, docs->len);
     lb_hash_hex(&h, key);
-    /* The state: the key of the documents search-index.js was made from,
-     * and whether it holds the prebuilt index ("index") or them ("docs"). */
-    lb_buf state_path = LB_BUF_INIT, state = LB_BUF_INIT, js = LB_BUF_INIT, lunr = LB_BUF_INIT;
+}
+
+/* What search-index.js holds, from the state file (written last, after
+ * it): "KEY index" or "KEY docs". Returns 0 when there is no state (the
+ * first build of this out/), else 1, with *fresh set when nothing is to
+ * be written: the same documents, in the prebuilt form when publishing. */
+static int read_state(const lb_search_req *rq, const char *state_path, const char *key, int *fresh)
+{
+    lb_buf state = LB_BUF_INIT, p = LB_BUF_INIT;
+    int had = lb_read_file(state_path, &state) == 0;
+    lb_buf_printf(&p, "%s/assets/search-index.js", rq->out_dir);
+    int present = had && access(p.ptr, F_OK) == 0;
+    const char *st = lb_buf_str(&state);
+    size_t kn = strlen(key);
+    int same = present && strncmp(st, key, kn) == 0 && st[kn] == ' ';
+    *fresh =
+        same && (strcmp(st + kn, " index") == 0 || (!rq->publish && strcmp(st + kn, " docs") == 0));
+    lb_buf_free(&state);
+    lb_buf_free(&p);
+    return had;
+}
+
+/* Writes search-index.js (prebuilt by node when prebuild, else, or when
+ * node fails, the documents) and lunr.js; then the state. */
+static int write_index(const lb_search_req *rq, const char *state_path, const char *key,
+                       const lb_buf *docs, const lb_buf *lunr, int prebuild, lb_diag *d)
+{
+    lb_buf js = LB_BUF_INIT, st = LB_BUF_INIT;
+    const char *form = "docs";
+    if (prebuild) {
+        if (prebuilt(key, docs, &js) == 0)
+            form = "index";
+        else
+            warn("the search index is not prebuilt (it needs Node.js and node-lunr: apt-get "
+                 "install nodejs node-lunr); the pages build it when first searched");
+    }
+    if (strcmp(form, "docs") == 0) {
+        lb_buf_reset(&js);
+        unbuilt(key, docs, &js);
+    }
+    int rc = write_asset(rq->out_dir, "search-index.js", &js, d);
+    if (rc == 0)
+        rc = write_asset(rq->out_dir, "lunr.js", lunr, d);
+    if (rc == 0) { /* not fatal: the next build writes the index again */
+        lb_buf_printf(&st, "%s %s", key, form);
+        (void)lb_write_file_atomic(state_path, st.ptr, st.len);
+    }
+    lb_buf_free(&js);
+    lb_buf_free(&st);
+    return rc;
+}
+
+int lb_search_write(lb_book *book, const lb_search_req *rq, lb_diag *d)
+{
+    lb_buf docs = LB_BUF_INIT, dir = LB_BUF_INIT, state_path = LB_BUF_INIT, lunr = LB_BUF_INIT;
+    char key[33];
+    lb_buf_printf(&dir, "%s/search", rq->cache_dir);
+    (void)lb_mkdirs(dir.ptr); /* without it, nothing is cached: still correct */
+    collect_docs(book, rq, dir.ptr, &docs, key);
     lb_buf_printf(&state_path, "%s/state", dir.ptr);
-    int had = lb_read_file(state_path.ptr, &state) == 0;
-    lb_buf_reset(&one);
-    lb_buf_printf(&one, "%s/assets/search-index.js", rq->out_dir);
-    int present = access(one.ptr, F_OK) == 0;
-    lb_buf_reset(&one);
-    lb_buf_printf(&one, "%s index", key);
-    int fresh = present && had && strcmp(lb_buf_str(&state), one.ptr) == 0;
-    lb_buf_reset(&one);
-    lb_buf_printf(&one, "%s docs", key);
-    fresh = fresh || (present && had && !rq->publish && strcmp(lb_buf_str(&state), one.ptr) == 0);
+    int fresh, had = read_state(rq, state_path.ptr, key, &fresh);
     int rc = 0;
-    if (lb_read_file(LUNR_JS, &lunr) < 0) {
+    if (fresh) {
+        /* nothing to write: no need to read lunr either */
+    } else if (lb_read_file(LUNR_JS, &lunr) < 0) {
         warn("no search: it needs lunr (apt-get install libjs-lunr); the pages hide their "
              "search box");
         rc = 1;
-    } else if (!fresh) {
+    } else {
         /* node only when publishing or on the first build of this out/:
-         * never on the way from an edit to its page. */
-        const char *form = "docs";
-        if (rq->publish || !had) {
-            if (prebuilt(key, &docs, &js) == 0)
-                form = "index";
-            else
-                warn("the search index is not prebuilt (it needs Node.js and node-lunr: "
-                     "apt-get install nodejs node-lunr); the pages build it when first searched");
-        }
-        if (strcmp(form, "docs") == 0) {
-            lb_buf_reset(&js);
-            unbuilt(key, &docs, &js);
-        }
-        rc = write_asset(rq->out_dir, "search-index.js", &js, d);
-        if (rc == 0)
-            rc = write_asset(rq->out_dir, "lunr.js", &lunr, d);
-        if (rc == 0) {
-            lb_buf_reset(&one);
-            lb_buf_printf(&one, "%s %s", key, form);
-            (void)lb_write_file_atomic(state_path.ptr, one.ptr, one.len);
-        }
+         * never on the way from an edit to its page */
+        rc = write_index(rq, state_path.ptr, key, &docs, &lunr, rq->publish || !had, d);
     }
     lb_buf_free(&docs);
-    lb_buf_free(&one);
     lb_buf_free(&dir);
     lb_buf_free(&state_path);
-    lb_buf_free(&state);
-    lb_buf_free(&js);
     lb_buf_free(&lunr);
     return rc;
 }
