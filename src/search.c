@@ -321,31 +321,63 @@ static void collect_docs(lb_book *book, const lb_search_req *rq, const char *dir
 }
 
 /* What search-index.js holds, from the state file (written last, after
- * it): "KEY index" or "KEY docs". Returns 0 when there is no state (the
- * first build of this out/), else 1, with *fresh set when nothing is to
- * be written: the same documents, in the prebuilt form when publishing. */
-static int read_state(const lb_search_req *rq, const char *state_path, const char *key, int *fresh)
+ * it): "DOCS FORM PAGES", the key of the documents it was made from, its
+ * form ("index": prebuilt, or "docs") and the key of the pages they came
+ * from ("-": unknown). */
+typedef struct {
+    int had;     /* a state was there: not the first build of this out/ */
+    int current; /* its form will do: prebuilt, or documents when not publishing */
+    char docs[33], form[8], pages[33];
+} index_state;
+
+static void read_state(const lb_search_req *rq, const char *state_path, index_state *st)
 {
-    lb_buf state = LB_BUF_INIT, p = LB_BUF_INIT;
-    int had = lb_read_file(state_path, &state) == 0;
+    lb_buf text = LB_BUF_INIT, p = LB_BUF_INIT;
+    memset(st, 0, sizeof *st);
+    st->had = lb_read_file(state_path, &text) == 0 &&
+              sscanf(lb_buf_str(&text), "%32s %7s %32s", st->docs, st->form, st->pages) == 3;
     lb_buf_printf(&p, "%s/assets/search-index.js", rq->out_dir);
-    int present = had && access(p.ptr, F_OK) == 0;
-    const char *st = lb_buf_str(&state);
-    size_t kn = strlen(key);
-    int same = present && strncmp(st, key, kn) == 0 && st[kn] == ' ';
-    *fresh =
-        same && (strcmp(st + kn, " index") == 0 || (!rq->publish && strcmp(st + kn, " docs") == 0));
-    lb_buf_free(&state);
+    st->current =
+        st->had && access(p.ptr, F_OK) == 0 &&
+        (strcmp(st->form, "index") == 0 || (!rq->publish && strcmp(st->form, "docs") == 0));
+    lb_buf_free(&text);
     lb_buf_free(&p);
-    return had;
+}
+
+static void write_state(const char *state_path, const char *docs, const char *form,
+                        const char *pages)
+{
+    lb_buf st = LB_BUF_INIT;
+    lb_buf_printf(&st, "%s %s %s", docs, form, pages);
+    (void)lb_write_file_atomic(state_path, st.ptr, st.len); /* not fatal: written again */
+    lb_buf_free(&st);
+}
+
+/* The key of every chapter's page key: the documents come from the pages,
+ * so while it stays the same they do. 0 (and "-") when a chapter has none. */
+static int pages_key(const lb_book *book, const lb_search_req *rq, char key[33])
+{
+    lb_hash h;
+    lb_hash_init(&h);
+    lb_hash_str(&h, "search pages");
+    int all = rq->keys != NULL;
+    for (size_t i = 0; all && i < book->n; i++) {
+        all = rq->keys[i][0] != '\0';
+        lb_hash_str(&h, rq->keys[i]);
+    }
+    lb_hash_hex(&h, key);
+    if (!all)
+        strcpy(key, "-");
+    return all;
 }
 
 /* Writes search-index.js (prebuilt by node when prebuild, else, or when
  * node fails, the documents) and lunr.js; then the state. */
 static int write_index(const lb_search_req *rq, const char *state_path, const char *key,
-                       const lb_buf *docs, const lb_buf *lunr, int prebuild, lb_diag *d)
+                       const char *pages, const lb_buf *docs, const lb_buf *lunr, int prebuild,
+                       lb_diag *d)
 {
-    lb_buf js = LB_BUF_INIT, st = LB_BUF_INIT;
+    lb_buf js = LB_BUF_INIT;
     const char *form = "docs";
     if (prebuild) {
         if (prebuilt(key, docs, &js) == 0)
@@ -361,27 +393,29 @@ static int write_index(const lb_search_req *rq, const char *state_path, const ch
     int rc = write_asset(rq->out_dir, "search-index.js", &js, d);
     if (rc == 0)
         rc = write_asset(rq->out_dir, "lunr.js", lunr, d);
-    if (rc == 0) { /* not fatal: the next build writes the index again */
-        lb_buf_printf(&st, "%s %s", key, form);
-        (void)lb_write_file_atomic(state_path, st.ptr, st.len);
-    }
+    if (rc == 0)
+        write_state(state_path, key, form, pages);
     lb_buf_free(&js);
-    lb_buf_free(&st);
     return rc;
 }
 
 int lb_search_write(lb_book *book, const lb_search_req *rq, lb_diag *d)
 {
     lb_buf docs = LB_BUF_INIT, dir = LB_BUF_INIT, state_path = LB_BUF_INIT, lunr = LB_BUF_INIT;
-    char key[33];
+    char key[33], pages[33];
+    index_state st;
     lb_buf_printf(&dir, "%s/search", rq->cache_dir);
+    lb_buf_printf(&state_path, "%s/state", dir.ptr);
+    int known = pages_key(book, rq, pages);
+    read_state(rq, state_path.ptr, &st);
+    int rc = 0;
+    if (known && st.current && strcmp(st.pages, pages) == 0)
+        goto done;            /* no page changed: nothing to read (a no-op build) */
     (void)lb_mkdirs(dir.ptr); /* without it, nothing is cached: still correct */
     collect_docs(book, rq, dir.ptr, &docs, key);
-    lb_buf_printf(&state_path, "%s/state", dir.ptr);
-    int fresh, had = read_state(rq, state_path.ptr, key, &fresh);
-    int rc = 0;
-    if (fresh) {
-        /* nothing to write: no need to read lunr either */
+    if (st.current && strcmp(st.docs, key) == 0) {
+        /* pages changed, what they say did not (a new timing, say) */
+        write_state(state_path.ptr, key, st.form, pages);
     } else if (lb_read_file(LUNR_JS, &lunr) < 0) {
         warn("no search: it needs lunr (apt-get install libjs-lunr); the pages hide their "
              "search box");
@@ -389,8 +423,9 @@ int lb_search_write(lb_book *book, const lb_search_req *rq, lb_diag *d)
     } else {
         /* node only when publishing or on the first build of this out/:
          * never on the way from an edit to its page */
-        rc = write_index(rq, state_path.ptr, key, &docs, &lunr, rq->publish || !had, d);
+        rc = write_index(rq, state_path.ptr, key, pages, &docs, &lunr, rq->publish || !st.had, d);
     }
+done:
     lb_buf_free(&docs);
     lb_buf_free(&dir);
     lb_buf_free(&state_path);

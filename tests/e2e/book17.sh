@@ -298,6 +298,9 @@ fi
 : >"$BOOK/search-node.log"
 PATH="$BOOK/bin:$PATH" lb publish
 check "search: publishing again, unchanged: no node" test ! -s "$BOOK/search-node.log"
+PATH="$BOOK/bin:$PATH" lb build -k
+check "search: pages made again (-k), the same documents: no node" test ! -s "$BOOK/search-node.log"
+check "search: ... and the prebuilt index stays" has 'window.LB_SEARCH = {"index":{"version":"2.3.9"' "$OUT/assets/search-index.js"
 
 # PDF: publish --pdf prints the single file with headless Chromium.
 if command -v chromium >/dev/null && command -v pdftotext >/dev/null; then
