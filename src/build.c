@@ -970,20 +970,10 @@ static int render_pages(build *b, lb_diag *d)
         if (rc == 0)
             page_remember(b, i < book.n ? book.chapters[i].slug : "index", keys[i]);
     }
-    /* The search index covers every page: remade when one of them changed. */
+    /* The search index covers every page (search.h says when node runs). */
     if (rc == 0) {
-        lb_hash h;
-        char key[33];
-        lb_hash_init(&h);
-        lb_hash_str(&h, "search");
-        lb_hash_str(&h, all.ptr);
-        lb_hash_hex(&h, key);
-        if (!page_current(b, "search", "assets/search-index.js", key)) {
-            int s = lb_search_write(&book, b->o->out_dir, d);
-            if (s == 0)
-                page_remember(b, "search", key);
-            rc = s < 0 ? -1 : 0;
-        }
+        lb_search_req sq = {b->o->out_dir, b->cache_dir, (const char(*)[33])keys, b->o->publish};
+        rc = lb_search_write(&book, &sq, d) < 0 ? -1 : 0;
     }
     /* The single file holds every chapter, so only a book with no failed
      * chapter is published (with -k, failures show as error boxes). */

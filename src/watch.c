@@ -132,8 +132,12 @@ static int counts(const lb_watch *w, const struct inotify_event *e, char *first,
     return 0;
 }
 
-/* Reads what is pending; returns how many events counted, -1 on error. */
-static int drain(lb_watch *w, char *first, size_t firstlen)
+/* Events that end a save: the file is whole from then on. */
+#define SAVED_MASK (IN_CLOSE_WRITE | IN_MOVED_TO)
+
+/* Reads what is pending; returns how many events counted, -1 on error.
+ * *saved becomes 1 when one of them ended a save. */
+static int drain(lb_watch *w, char *first, size_t firstlen, int *saved)
 {
     char buf[16 * (sizeof(struct inotify_event) + NAME_MAX + 1)]
         __attribute__((aligned(__alignof__(struct inotify_event))));
@@ -144,8 +148,10 @@ static int drain(lb_watch *w, char *first, size_t firstlen)
             return errno == EAGAIN || errno == EINTR ? hits : -1;
         for (char *p = buf; p < buf + n;) {
             const struct inotify_event *e = (const struct inotify_event *)p;
-            if (counts(w, e, hits ? NULL : first, firstlen))
+            if (counts(w, e, hits ? NULL : first, firstlen)) {
                 hits++;
+                *saved |= (e->mask & SAVED_MASK) != 0;
+            }
             p += sizeof *e + e->len;
         }
     }
@@ -161,12 +167,16 @@ static long long now_ms(void)
 int lb_watch_wait(lb_watch *w, int quiet_ms, volatile int *stop, char *first, size_t firstlen)
 {
     long long last = -1, began = -1; /* when the last and the first counted event came */
+    int saved = 0;
     for (;;) {
         if (stop && *stop)
             return 0;
         int timeout = 100;
         if (last >= 0) {
-            long long left = last + quiet_ms - now_ms();
+            /* once a save has ended, only what the editor does right after
+             * it (an attribute change, a backup removed) is waited for */
+            int quiet = saved && quiet_ms > LB_WATCH_SETTLE_MS ? LB_WATCH_SETTLE_MS : quiet_ms;
+            long long left = last + quiet - now_ms();
             /* a file rewritten without pause still gets its rebuild */
             if (left <= 0 || now_ms() - began > 1000)
                 return 1;
@@ -178,7 +188,7 @@ int lb_watch_wait(lb_watch *w, int quiet_ms, volatile int *stop, char *first, si
         if (r < 0 && errno != EINTR)
             return -1;
         if (r > 0) {
-            int hits = drain(w, last < 0 ? first : NULL, firstlen);
+            int hits = drain(w, last < 0 ? first : NULL, firstlen, &saved);
             if (hits < 0)
                 return -1;
             if (hits)

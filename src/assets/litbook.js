@@ -28,14 +28,23 @@ document.addEventListener("DOMContentLoaded", function () {
   });
 });
 
-// Search: the index was made when the book was built (assets/search-index.js,
-// lunr); results name the chapter and the section. Without the index (no
-// lunr where the book was built) the box stays hidden.
+// Search (src/search.h): assets/search-index.js holds the lunr index as it
+// was prebuilt (by litbook publish, say), or, after an edit, the documents
+// and the function that indexes them. Either becomes an index on the first
+// search, not when the page loads. Without lunr where the book was built
+// the box stays hidden.
 document.addEventListener("DOMContentLoaded", function () {
   var form = document.querySelector("form.search");
-  if (!form || !window.LB_SEARCH || !window.lunr) return;
-  var idx = lunr.Index.load(window.LB_SEARCH.index);
-  var docs = window.LB_SEARCH.docs;
+  var S = window.LB_SEARCH;
+  if (!form || !S || !window.lunr) return;
+  var idx = null, docs = null;
+  function ready() {
+    if (idx) return;
+    var r = S.index ? { index: lunr.Index.load(S.index), docs: S.docs }
+                    : window.LB_SEARCH_BUILD(lunr, S.build);
+    idx = r.index;
+    docs = r.docs;
+  }
   var input = form.querySelector("input");
   var list = form.querySelector(".search-results");
   form.hidden = false;
@@ -43,6 +52,7 @@ document.addEventListener("DOMContentLoaded", function () {
     list.textContent = "";
     var words = lunr.tokenizer(q);
     if (!words.length) return;
+    ready();
     var hits = idx.query(function (query) {
       words.forEach(function (w) {
         query.term(w, { usePipeline: true, boost: 10 });

@@ -252,6 +252,56 @@ else
     done
 fi
 
+# A prose edit reaches the search without node (src/search.h): the build
+# writes the documents, the page indexes them when first searched, and
+# publish prebuilds the index again.
+mkdir -p "$BOOK/bin"
+cat >"$BOOK/bin/node" <<EOS
+#!/bin/sh
+echo "node \$*" | head -c 60 >>"$BOOK/search-node.log"
+exec $(command -v node) "\$@"
+EOS
+chmod +x "$BOOK/bin/node"
+: >"$BOOK/search-node.log"
+sed -i 's/^# Cross-references$/&\n\nA prose line about the quokkaword, added while writing./' "$BOOK/chapters/03-xref.md"
+sed -i 's/^# Math$/&\n\nA prose line above the formulas, none of them new./' "$BOOK/chapters/05-math.md"
+PATH="$BOOK/bin:$PATH" lb build
+check "search after a prose edit: the build succeeds" rc_is 0
+check "search after a prose edit: no node started (neither lunr nor KaTeX)" test ! -s "$BOOK/search-node.log"
+check "search after a prose edit: the math page has the line" has 'A prose line above the formulas' "$OUT/05-math.html"
+check "search after a prose edit: the documents are written" has '"build":[{"id":"01-gfm.html"' "$OUT/assets/search-index.js"
+check "search after a prose edit: they hold the new line" has 'A prose line about the quokkaword' "$OUT/assets/search-index.js"
+check "search after a prose edit: with the function that indexes them" has 'window.LB_SEARCH_BUILD = function (lunr, docs)' "$OUT/assets/search-index.js"
+if command -v chromium >/dev/null; then
+    search_dom quokkaword
+    check "search after a prose edit: the page indexes the documents and finds the word" has '<a href="03-xref.html"><span class="search-chapter">Cross-references</span>' "$BOOK/dom.html"
+    check "search after a prose edit: no error in the page's console" lacks_console
+else
+    for t in "search after a prose edit: the page indexes the documents and finds the word" \
+        "search after a prose edit: no error in the page's console"; do
+        ok "$t # skip chromium is not installed"
+    done
+fi
+: >"$BOOK/search-node.log"
+PATH="$BOOK/bin:$PATH" lb build
+check "search, a second build: nothing to remake, no node" test ! -s "$BOOK/search-node.log"
+PATH="$BOOK/bin:$PATH" lb publish
+check "search: publish prebuilds the index with node" has 'lunr' "$BOOK/search-node.log"
+check "search: publish writes the prebuilt index" has 'window.LB_SEARCH = {"index":{"version":"2.3.9"' "$OUT/assets/search-index.js"
+check "search: the prebuilt index has the new line" has 'quokkaword' "$OUT/assets/search-index.js"
+if command -v chromium >/dev/null; then
+    search_dom quokkaword
+    check "search: the prebuilt index finds the new word" has '<a href="03-xref.html"><span class="search-chapter">Cross-references</span>' "$BOOK/dom.html"
+else
+    ok "search: the prebuilt index finds the new word # skip chromium is not installed"
+fi
+: >"$BOOK/search-node.log"
+PATH="$BOOK/bin:$PATH" lb publish
+check "search: publishing again, unchanged: no node" test ! -s "$BOOK/search-node.log"
+PATH="$BOOK/bin:$PATH" lb build -k
+check "search: pages made again (-k), the same documents: no node" test ! -s "$BOOK/search-node.log"
+check "search: ... and the prebuilt index stays" has 'window.LB_SEARCH = {"index":{"version":"2.3.9"' "$OUT/assets/search-index.js"
+
 # PDF: publish --pdf prints the single file with headless Chromium.
 if command -v chromium >/dev/null && command -v pdftotext >/dev/null; then
     lb publish --pdf
