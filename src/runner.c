@@ -13,6 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sysfilter.h"
+#include "writerules.h"
+
 static double now_s(void)
 {
     struct timespec ts;
@@ -60,6 +63,24 @@ static int become(long uid, long gid)
     return 0;
 }
 
+/* The layers under bwrap's namespaces, for us and all we start: writes
+ * only below the working folder (the chunk's scratch folder), /tmp and
+ * /dev/shm (writerules.h), and no system call a chunk never needs
+ * (sysfilter.h). A layer the kernel has but that fails is fatal: the
+ * program never runs with less than it was promised. */
+static int confine(void)
+{
+    static const char *const writable[] = {".", "/tmp", "/dev/shm", NULL};
+    if (lb_writerules_apply(writable) < 0)
+        return die("cannot apply the Landlock rules");
+    char why[256];
+    if (lb_sysfilter_load(why, sizeof why) < 0) {
+        fprintf(stderr, "litbook sandbox: cannot load the system call filter: %s\n", why);
+        return -1;
+    }
+    return 0;
+}
+
 static _Noreturn void exec_child(const char *path, char **argv, int errfd)
 {
     sigset_t none;
@@ -95,6 +116,8 @@ int lb_runner_main(int argc, char **argv)
     if (uid >= 0 && become(uid, gid) < 0)
         return die("cannot drop privileges");
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* a uid change resets it */
+    if (confine() < 0)
+        return 125;
 
     int ep[2];
     if (pipe2(ep, O_CLOEXEC) < 0)

@@ -258,6 +258,70 @@ lb build
 check "signals to its parent: the chunk fails, never passes" rc_is 1
 check "signals to its parent: the build is over in seconds" faster_than 20
 
+# The system call filter (src/sysfilter.h). Keyrings belong to a uid, not
+# to a namespace: a key a chunk adds (as nobody) outlives its sandbox, and a
+# chunk of another book, built later, reads it. And a user namespace of its
+# own would let a chunk mount over its view of the host. The first book
+# leaves a key; the second looks for it and, should it be there (no
+# filter), takes it away again.
+mkbook
+cat >"$BOOK/chapters/keys.md" <<EOF
+# Keys
+
+\`\`\`c {#leave}
+#define _GNU_SOURCE
+#include <linux/keyctl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+int main(void)
+{
+    long k = syscall(SYS_add_key, "user", "lb-key-$ID", "forged", 6, KEY_SPEC_USER_KEYRING);
+    printf("add a key: %s\\n", k < 0 ? "refused" : "ADDED");
+    int ns = unshare(CLONE_NEWUSER | CLONE_NEWNS);
+    printf("user namespace: %s\\n", ns < 0 ? "refused" : "MADE");
+    int m = mount("none", "/tmp", "tmpfs", 0, NULL);
+    printf("mount: %s\\n", m < 0 ? "refused" : "MOUNTED");
+    return 0;
+}
+\`\`\`
+
+\`\`\`output
+add a key: refused
+user namespace: refused
+mount: refused
+\`\`\`
+EOF
+lb build
+check "seccomp: keyring, user namespace and mount all refused inside" rc_is 0
+mkbook
+cat >"$BOOK/chapters/find.md" <<EOF
+# Find
+
+\`\`\`c {#find}
+#include <linux/keyctl.h>
+#include <stdio.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+int main(void)
+{
+    long k = syscall(SYS_request_key, "user", "lb-key-$ID", NULL, 0);
+    if (k >= 0)
+        syscall(SYS_keyctl, KEYCTL_INVALIDATE, k);
+    printf("key of the last build: %s\\n", k < 0 ? "none" : "FOUND");
+    return 0;
+}
+\`\`\`
+
+\`\`\`output
+key of the last build: none
+\`\`\`
+EOF
+lb build
+check "seccomp: no key from one build reaches a chunk of another" rc_is 0
+
 # A tree a thousand folders deep in the scratch folder is removed.
 mkbook
 printf '# Deep\n\n```c {#deep}\n#include <sys/stat.h>\n#include <unistd.h>\nint main(void) { for (int i = 0; i < 1000; i++) { if (mkdir("d", 0755) || chdir("d")) return 1; } return 0; }\n```\n' \
