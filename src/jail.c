@@ -622,7 +622,19 @@ static int oom_killed(const lb_jail *j)
         return 0;
     if (j->mem_dir)
         return oom_count(j->mem_dir, "memory.oom_control") > j->oom_base;
-    return j->dirs[0] && oom_count(j->dirs[0], "memory.events") > 0;
+    return j->dirs[0] && oom_count(j->dirs[0], "memory.events") > j->oom_base;
+}
+
+int lb_jail_oom_since(lb_jail *j)
+{
+    if (!j->mem_capped)
+        return 0;
+    long n = j->mem_dir   ? oom_count(j->mem_dir, "memory.oom_control")
+             : j->dirs[0] ? oom_count(j->dirs[0], "memory.events")
+                          : 0;
+    int oom = n > j->oom_base;
+    j->oom_base = n;
+    return oom;
 }
 
 int lb_jail_close(lb_jail *j, pid_t child)
