@@ -185,6 +185,25 @@ chunk wrapper "cflags=\"-wrapper '/bin/sh,-c,touch /tmp/lb-wrap-$ID ../../../../
 int main(void) { puts("compiled"); return 0; }
 EOF
 
+# The compiler and the program share the chunk's sandbox (one bubblewrap
+# start per chunk), but nothing the compiler leaves running reaches the
+# program: the runner kills it before it reports the compiler's end.
+chunk stages "cflags=\"-wrapper '/bin/sh,-c,(setsid sleep 271.7 >/dev/null 2>&1 &); exec \$0 \$@'\"" \
+    'left by the compiler: nothing' <<'EOF'
+#define _POSIX_C_SOURCE 200809L
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+int main(void)
+{
+    int seen = 0; /* pid 1 (bwrap's init) and 2 (the runner) are always there */
+    for (pid_t p = 3; p < 70000; p++)
+        seen += p != getpid() && kill(p, 0) == 0;
+    printf("left by the compiler: %s\n", seen ? "PROCESSES" : "nothing");
+    return 0;
+}
+EOF
+
 # Four children of 200 MiB under memory=256M: the cap holds for the chunk
 # as a whole (one per process would let all four through).
 chunk memory 'memory=256M timeout=30' 'capped: yes' <<'EOF'
@@ -245,6 +264,7 @@ check "gnuplot system(): not on the host" test ! -e "/tmp/lb-gp-$ID"
 check "gnuplot system(): nor in the chapters" test ! -e "$BOOK/chapters/gp.md"
 check "gnuplot system(): the plot is still drawn" has "<svg" "$P"
 check "gnuplot system(): its daemon is gone" none_running_cmd "sleep 271.5"
+check "compiler's daemon: gone after the build" none_running_cmd "sleep 271.7"
 kill "$SERVER_PID" 2>/dev/null
 SERVER_PID=
 
