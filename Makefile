@@ -8,7 +8,7 @@
 #   make mutate  mutation testing of the core modules (make mutate-deps first)
 
 CC ?= cc
-PKGS := libcmark-gfm yaml-0.1 libxxhash libmicrohttpd
+PKGS := libcmark-gfm yaml-0.1 libxxhash libmicrohttpd libseccomp
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -22,7 +22,7 @@ DEB_PACKAGES := build-essential pkg-config libcmark-gfm-dev libcmark-gfm-extensi
 	gnuplot-nox libopenblas-dev python3 python3-numpy tidy libxml2-utils \
 	source-highlight chromium clang libclang-rt-dev valgrind clang-format cppcheck \
 	python3-venv nodejs katex libjs-katex fonts-katex libjs-lunr node-lunr poppler-utils \
-	libmicrohttpd-dev bubblewrap
+	libmicrohttpd-dev bubblewrap libseccomp-dev
 
 LIB_SRC := $(filter-out src/main.c src/runner_main.c,$(wildcard src/*.c))
 HDRS := $(wildcard src/*.h) include/litbook.h
@@ -143,9 +143,10 @@ build-asan/liblitbook.a: $(ASAN_OBJ)
 # The first process in every chunk's sandbox (src/runner.h): static, so
 # that it starts without loading shared libraries. litbook looks for it
 # beside itself, and is its own runner (slower) where it is missing.
-build/litbook-runner build-asan/litbook-runner: src/runner_main.c src/runner.c src/runner.h
+RUNNER_SRC := src/runner_main.c src/runner.c src/sysfilter.c src/writerules.c
+build/litbook-runner build-asan/litbook-runner: $(RUNNER_SRC) src/runner.h src/sysfilter.h src/writerules.h
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(OPT) -static -Isrc src/runner_main.c src/runner.c -o $@
+	$(CC) $(BASE_CFLAGS) $(OPT) -static -Isrc $(RUNNER_SRC) -lseccomp -o $@
 
 $(LITBOOK): src/main.c build/liblitbook.a
 	$(CC) $(BASE_CFLAGS) $(OPT) -Isrc $< build/liblitbook.a $(PKG_LIBS) -lpthread -o $@

@@ -140,8 +140,7 @@ static void mounts(const lb_bwrap_cfg *cfg, const lb_bwrap_run *run, lb_strv *ar
     free(ops);
 }
 
-void lb_bwrap_argv(const lb_bwrap_cfg *cfg, const lb_bwrap_run *run, const char *path,
-                   char *const *cmd, lb_strv *argv)
+void lb_bwrap_argv(const lb_bwrap_cfg *cfg, const lb_bwrap_run *run, lb_strv *argv)
 {
     lb_strv_push(argv, cfg->bwrap);
     push2(argv, "--ro-bind", "/");
@@ -168,17 +167,13 @@ void lb_bwrap_argv(const lb_bwrap_cfg *cfg, const lb_bwrap_run *run, const char 
     }
     lb_strv_push(argv, "--");
     lb_strv_push(argv, cfg->runner);
-    lb_strv_push(argv, "__sandbox-run");
+    lb_strv_push(argv, "__sandbox-serve");
     char num[3][24];
     snprintf(num[0], sizeof num[0], "%d", run->report_fd);
     snprintf(num[1], sizeof num[1], "%d", cfg->as_root ? LB_SANDBOX_UID : -1);
     snprintf(num[2], sizeof num[2], "%d", cfg->as_root ? LB_SANDBOX_GID : -1);
     for (int i = 0; i < 3; i++)
         lb_strv_push(argv, num[i]);
-    lb_strv_push(argv, path);
-    lb_strv_push(argv, "--");
-    for (size_t i = 0; cmd[i]; i++)
-        lb_strv_push(argv, cmd[i]);
 }
 
 /* --- per-build configuration ------------------------------------------ */

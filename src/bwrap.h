@@ -19,7 +19,7 @@
  * capability dropped and no_new_privs (bwrap always sets it).
  *
  * The first process inside is litbook's runner (runner.h), which starts
- * the real command and reports how it ended. As root, bwrap runs
+ * each program of the chunk and reports how it ended. As root, bwrap runs
  * privileged (it needs no user namespace to mount) and keeps exactly the
  * capabilities the runner needs to become LB_SANDBOX_UID, which it does
  * before it starts anything: in a user namespace made by root the chunk
@@ -51,7 +51,7 @@ typedef struct {
     const char *scratch;        /* writable; the working folder */
     const lb_strv *ro;          /* more paths shown read-only (may be NULL) */
     unsigned long long tmp_max; /* size of /tmp and of /dev/shm; 0: tmpfs default */
-    int report_fd;              /* the fd number the runner reports on */
+    int report_fd;              /* the fd number of the runner's control socket */
 } lb_bwrap_run;
 
 /* Fills cfg for a build writing to out_dir (absolute) from chapters in
@@ -69,11 +69,9 @@ void lb_bwrap_cfg_free(lb_bwrap_cfg *cfg);
  * environment), when something hides it. Before the first run only. */
 void lb_bwrap_show_tool(lb_bwrap_cfg *cfg, const char *tool);
 
-/* Appends to argv the whole command line: bwrap, its options, the runner
- * and then cmd (cmd[0] an absolute path, the rest its arguments; argv0 is
- * what the program sees as argv[0]). No I/O: a pure function of its
- * arguments. */
-void lb_bwrap_argv(const lb_bwrap_cfg *cfg, const lb_bwrap_run *run, const char *path,
-                   char *const *cmd, lb_strv *argv);
+/* Appends to argv the whole command line: bwrap, its options, and the
+ * runner serving requests on run->report_fd (runner.h). No I/O: a pure
+ * function of its arguments. */
+void lb_bwrap_argv(const lb_bwrap_cfg *cfg, const lb_bwrap_run *run, lb_strv *argv);
 
 #endif

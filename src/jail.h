@@ -43,7 +43,7 @@ typedef struct {
     int pids_capped;             /* max_procs is enforced by a pids.max */
     int mem_capped;              /* max_memory holds for the run as a whole */
     const char *mem_dir;         /* the thread's own v1 memory cgroup (borrowed), or NULL */
-    long oom_base;               /* its OOM kill count when the run began */
+    long oom_base;               /* its OOM kill count when the run began (or last asked) */
     int nproc_rlimit;            /* else: the RLIMIT_NPROC to set, 0 none */
 } lb_jail;
 
@@ -65,6 +65,11 @@ int lb_jail_enter(const lb_jail *j);
 /* Returns 1 when the memory cap made the kernel kill one of them (an OOM
  * kill in the run's memory cgroup), else 0. */
 int lb_jail_close(lb_jail *j, pid_t child);
+
+/* For a jail that serves several programs in turn (session.h): whether
+ * the memory cap made the kernel kill a process since it was opened or
+ * since the last call. */
+int lb_jail_oom_since(lb_jail *j);
 
 /* Fork bookkeeping: call begin before fork and end right after it in the
  * parent with the new pid (or -1 when fork failed); forget once the child

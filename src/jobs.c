@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "buf.h"
+#include "spawn.h"
 
 struct lb_sched {
     lb_job *jobs;
@@ -77,6 +78,7 @@ static void *worker(void *arg)
         s->exclusive_running = j->exclusive;
         pthread_mutex_unlock(&s->mu);
         j->run(j->arg);
+        lb_spawn_end_session(); /* the job's chunk is done: so is its sandbox */
         pthread_mutex_lock(&s->mu);
         j->done = 1;
         s->running--;

@@ -140,6 +140,7 @@ static void try_sandbox(lb_sandbox *s, const char *tmp_root)
     req.box_scratch = dir.ptr;
     lb_spawn_result r = {0};
     int rc = lb_sandbox_own(s, dir.ptr) < 0 ? -2 : lb_spawn_run(&req, &r);
+    lb_spawn_end_session();
     if (rc == 0 && r.exited && r.exit_code == 0) {
         s->state = 1;
     } else {

@@ -25,6 +25,7 @@
 
 #include "jail.h"
 #include "runner.h"
+#include "session.h"
 
 #define DEFAULT_MAX_OUTPUT ((size_t)1 << 20)
 #define DEFAULT_GRACE_S 0.5
@@ -41,13 +42,9 @@ typedef struct {
     const char *cwd;
     int in_fd, out_fd, err_fd; /* the child's ends; all >= 3 */
     int errpipe_w;             /* CLOEXEC: EOF in the parent means exec worked */
-    int report_w;              /* sandboxed: the runner's report pipe, becomes fd 3; else -1 */
     const lb_jail *jail;       /* NULL: not contained */
     int nrlim;
-    struct {
-        int resource;
-        struct rlimit lim;
-    } rlim[4];
+    lb_rlim rlim[LB_RUNNER_MAX_RLIM]; /* also what a sandbox's runner sets */
 } child_plan;
 
 /* One output stream on the parent's side. */
@@ -71,6 +68,10 @@ typedef struct {
     double kill_at; /* set when SIGTERM is sent */
     int term_sent, kill_sent;
     int timed_out;
+    /* Sandboxed: pid is the session's bwrap, and the program's end is the
+     * runner's report on ctl (-1 once read or broken). */
+    int boxed, ctl, reported;
+    lb_runner_report rep;
 } run_state;
 
 static double now_s(void)
@@ -272,17 +273,10 @@ static _Noreturn void child_exec(const child_plan *plan)
             child_fail(plan);
     if (dup2(plan->in_fd, 0) < 0 || dup2(plan->out_fd, 1) < 0 || dup2(plan->err_fd, 2) < 0)
         child_fail(plan);
-    unsigned first_closed = 3;
-    if (plan->report_w >= 0) {
-        /* dup2 onto itself would keep FD_CLOEXEC: clear it by hand then. */
-        if (plan->report_w == 3 ? fcntl(3, F_SETFD, 0) < 0 : dup2(plan->report_w, 3) < 0)
-            child_fail(plan);
-        first_closed = 4;
-    }
     /* Other threads may have opened fds without O_CLOEXEC; a chunk must not
      * inherit them (a leaked pipe end would hold someone's EOF hostage).
      * Best effort: needs Linux 5.11. */
-    syscall(SYS_close_range, first_closed, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */);
+    syscall(SYS_close_range, 3U, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */);
     execve(plan->path, plan->argv, plan->envp);
     child_fail(plan);
 }
@@ -401,15 +395,29 @@ static int poll_timeout(const run_state *st, double now)
     return ms;
 }
 
+/* Sandboxed: the runner's report, or its end of file (it is gone). */
+static void take_report(run_state *st)
+{
+    if (lb_runner_read(st->ctl, &st->rep) == 0)
+        st->reported = 1;
+    st->ctl = -1; /* the session's: not ours to close */
+}
+
+static int finished(const run_state *st)
+{
+    return (st->boxed && st->reported) || child_has_exited(st->pid);
+}
+
 /* Pumps stdin/stdout/stderr until the child exits (the child itself, not the
- * pipes' EOF: a grandchild may keep those open for ever). */
+ * pipes' EOF: a grandchild may keep those open for ever), or sandboxed
+ * until the runner reports the program's end. */
 static void pump(run_state *st)
 {
-    while (!child_has_exited(st->pid)) {
+    while (!finished(st)) {
         double now = now_s();
         enforce_deadline(st, now);
-        struct pollfd pfd[4];
-        sink *which[4] = {NULL, NULL, NULL, NULL};
+        struct pollfd pfd[5];
+        sink *which[5] = {NULL, NULL, NULL, NULL, NULL};
         nfds_t n = 0;
         int in_slot = -1;
         sink *sinks[2] = {&st->out, &st->err};
@@ -421,6 +429,11 @@ static void pump(run_state *st)
         if (st->in_fd >= 0) {
             in_slot = (int)n;
             pfd[n++] = (struct pollfd){.fd = st->in_fd, .events = POLLOUT};
+        }
+        int ctl_slot = -1;
+        if (st->ctl >= 0) {
+            ctl_slot = (int)n;
+            pfd[n++] = (struct pollfd){.fd = st->ctl, .events = POLLIN};
         }
         if (st->pidfd >= 0)
             pfd[n++] = (struct pollfd){.fd = st->pidfd, .events = POLLIN};
@@ -440,6 +453,8 @@ static void pump(run_state *st)
                 sink_read(which[i]);
             else if ((int)i == in_slot)
                 feed_stdin(st);
+            else if ((int)i == ctl_slot)
+                take_report(st);
         }
     }
 }
@@ -496,20 +511,20 @@ static pid_t fork_child(const child_plan *plan)
 /* The fds of one run: index 0 is the parent's end, 1 the child's, except
  * for stdin where the child reads p[0]. */
 typedef struct {
-    int in[2], out[2], err[2], errpipe[2], report[2];
+    int in[2], out[2], err[2], errpipe[2];
 } run_fds;
 
 static void close_all(run_fds *f)
 {
-    int *all[] = {&f->in[0],  &f->in[1],      &f->out[0],     &f->out[1],    &f->err[0],
-                  &f->err[1], &f->errpipe[0], &f->errpipe[1], &f->report[0], &f->report[1]};
+    int *all[] = {&f->in[0],  &f->in[1],  &f->out[0],     &f->out[1],
+                  &f->err[0], &f->err[1], &f->errpipe[0], &f->errpipe[1]};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++)
         close_fd(all[i]);
 }
 
 static int open_fds(const lb_spawn_req *req, run_fds *f)
 {
-    if (make_pipe(f->out) < 0 || make_pipe(f->err) < 0 || make_pipe(f->errpipe) < 0)
+    if (make_pipe(f->out) < 0 || make_pipe(f->err) < 0 || (!req->box && make_pipe(f->errpipe) < 0))
         return -1;
     if (req->stdin_data) {
         if (make_pipe(f->in) < 0)
@@ -519,39 +534,9 @@ static int open_fds(const lb_spawn_req *req, run_fds *f)
         if (f->in[0] < 0)
             return -1;
     }
-    if (req->box && (make_pipe(f->report) < 0 || set_nonblock(f->report[0]) < 0))
-        return -1;
     if (set_nonblock(f->out[0]) < 0 || set_nonblock(f->err[0]) < 0 ||
         (f->in[1] >= 0 && set_nonblock(f->in[1]) < 0))
         return -1;
-    return 0;
-}
-
-/* The runner's report replaces what bwrap's own status says: bwrap turns
- * a signal into exit status 128+N and its figures include its setup. The
- * runner wrote it before it exited, so once bwrap is reaped it is in the
- * pipe or it never will be (the read does not block). Returns 1 when the
- * program could not be started (errno in res->exec_errno). */
-static int take_report(int fd, lb_spawn_result *res)
-{
-    lb_runner_report r;
-    if (lb_runner_read(fd, &r) < 0) {
-        if (!res->timed_out) {
-            res->sandbox_lost = 1;
-            res->box_exit_code = res->exited ? res->exit_code : -1;
-            res->exited = res->signaled = 0;
-        }
-        return 0;
-    }
-    if (r.kind == LB_RUNNER_EXEC_FAILED) {
-        res->exec_errno = r.value ? r.value : EIO;
-        return 1;
-    }
-    if (res->timed_out)
-        return 0; /* killed from outside: keep saying so */
-    res->exited = res->signaled = 0;
-    fill_status(res, r.value, &r.ru);
-    res->wall_s = r.wall_s;
     return 0;
 }
 
@@ -574,10 +559,8 @@ static void reap(pid_t pid, int *status, struct rusage *ru)
     lb_jail_forget(pid);
 }
 
-/* The parent's side once the child runs: feed, drain, bound in time, then
- * make sure nothing it started survives, and reap it. */
-static void supervise(const lb_spawn_req *req, run_fds *f, pid_t pid, lb_jail *jail, double t0,
-                      lb_spawn_result *res)
+static run_state watch(const lb_spawn_req *req, run_fds *f, pid_t pid, double t0,
+                       lb_spawn_result *res)
 {
     size_t max = req->max_output ? req->max_output : DEFAULT_MAX_OUTPUT;
     run_state st = {
@@ -591,11 +574,28 @@ static void supervise(const lb_spawn_req *req, run_fds *f, pid_t pid, lb_jail *j
         .deadline = req->timeout_s > 0 ? t0 + req->timeout_s : 0,
         .cancel = req->cancel,
         .grace = req->grace_s > 0 ? req->grace_s : DEFAULT_GRACE_S,
+        .ctl = -1,
     };
     f->out[0] = f->err[0] = f->in[1] = -1; /* now owned by st */
     if (st.in_fd >= 0 && !st.in_left)
         close_fd(&st.in_fd);
+    return st;
+}
 
+static void unwatch(run_state *st)
+{
+    sink_drain(&st->out);
+    sink_drain(&st->err);
+    close_fd(&st->in_fd);
+    close_fd(&st->pidfd);
+}
+
+/* The parent's side once the child runs: feed, drain, bound in time, then
+ * make sure nothing it started survives, and reap it. */
+static void supervise(const lb_spawn_req *req, run_fds *f, pid_t pid, lb_jail *jail, double t0,
+                      lb_spawn_result *res)
+{
+    run_state st = watch(req, f, pid, t0, res);
     pump(&st);
     /* The child is a zombie now (not reaped), so its group id is still ours:
      * whatever it left behind goes, and with a jail also what left the
@@ -603,10 +603,7 @@ static void supervise(const lb_spawn_req *req, run_fds *f, pid_t pid, lb_jail *j
     kill(-pid, SIGKILL);
     if (jail)
         res->oom_killed = lb_jail_close(jail, pid);
-    sink_drain(&st.out);
-    sink_drain(&st.err);
-    close_fd(&st.in_fd);
-    close_fd(&st.pidfd);
+    unwatch(&st);
 
     int status;
     struct rusage ru;
@@ -616,10 +613,62 @@ static void supervise(const lb_spawn_req *req, run_fds *f, pid_t pid, lb_jail *j
     fill_status(res, status, &ru);
 }
 
+/* In the chunk's sandbox (session.h): the runner starts the program and
+ * reports its end; a timeout, a cancel or a runner that is gone ends the
+ * whole sandbox. The figures are the program's own, from the runner. */
+static int run_boxed(const lb_spawn_req *req, run_fds *f, char *path, lb_spawn_result *res)
+{
+    lb_session *s = lb_session_get(req);
+    if (!s)
+        return fail(res, f, path, errno);
+    res->procs_capped =
+        req->max_procs && s->jailed && (s->jail.pids_capped || s->jail.nproc_rlimit > 0);
+    res->mem_capped = s->jailed && s->jail.mem_capped;
+    child_plan plan = {.nrlim = 0};
+    plan_rlimits(req, s->jailed ? &s->jail : NULL, &plan);
+    lb_runner_request rq = {path,      req->argv,  req->envp ? req->envp : environ,
+                            plan.rlim, plan.nrlim, {f->in[0], f->out[1], f->err[1]}};
+    double t0 = now_s();
+    int sent = lb_runner_send(s->ctl, &rq);
+    free(path);
+    close_fd(&f->in[0]);
+    close_fd(&f->out[1]);
+    close_fd(&f->err[1]);
+    if (sent < 0)
+        kill(-s->pid, SIGKILL); /* a sandbox that cannot take a request is lost */
+    run_state st = watch(req, f, s->pid, t0, res);
+    st.boxed = 1;
+    st.ctl = sent == 0 ? s->ctl : -1;
+    pump(&st);
+    if (st.reported) {
+        res->oom_killed = lb_session_oom(s);
+        unwatch(&st);
+        if (st.rep.kind == LB_RUNNER_EXEC_FAILED) {
+            res->exec_errno = st.rep.value ? st.rep.value : EIO;
+            return -1;
+        }
+        fill_status(res, st.rep.value, &st.rep.ru);
+        res->wall_s = st.rep.wall_s;
+        return 0;
+    }
+    /* Killed from outside (deadline, cancel), or lost: bwrap's own status
+     * says nothing about the program. */
+    int status = 0;
+    res->oom_killed = lb_session_end(&status, &res->err);
+    unwatch(&st);
+    res->wall_s = now_s() - t0;
+    res->timed_out = st.timed_out;
+    if (!st.timed_out) {
+        res->sandbox_lost = 1;
+        res->box_exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+    return 0;
+}
+
 int lb_spawn_run(const lb_spawn_req *req, lb_spawn_result *res)
 {
     memset(res, 0, sizeof *res);
-    run_fds f = {{-1, -1}, {-1, -1}, {-1, -1}, {-1, -1}, {-1, -1}};
+    run_fds f = {{-1, -1}, {-1, -1}, {-1, -1}, {-1, -1}};
     if (!req->argv || !req->argv[0])
         return fail(res, &f, NULL, EINVAL);
     pthread_once(&sigpipe_once, ignore_sigpipe);
@@ -630,6 +679,13 @@ int lb_spawn_run(const lb_spawn_req *req, lb_spawn_result *res)
         return fail(res, &f, NULL, err);
     if (open_fds(req, &f) < 0)
         return fail(res, &f, path, errno);
+    if (req->box) {
+        int rc = run_boxed(req, &f, path, res);
+        close_all(&f);
+        lb_buf_append(&res->out, "", 0);
+        lb_buf_append(&res->err, "", 0);
+        return rc;
+    }
 
     lb_jail jail_store, *jail = NULL;
     if (req->contain || req->max_procs || req->max_memory) {
@@ -647,23 +703,12 @@ int lb_spawn_run(const lb_spawn_req *req, lb_spawn_result *res)
         .out_fd = f.out[1],
         .err_fd = f.err[1],
         .errpipe_w = f.errpipe[1],
-        .report_w = -1,
         .jail = jail,
     };
-    lb_strv boxed = {0};
-    if (req->box) {
-        lb_bwrap_run br = {req->box_scratch, req->box_ro, req->box_tmp_max, 3};
-        lb_bwrap_argv(req->box, &br, path, req->argv, &boxed);
-        plan.path = req->box->bwrap;
-        plan.argv = boxed.v;
-        plan.cwd = NULL;
-        plan.report_w = f.report[1];
-    }
     plan_rlimits(req, jail, &plan);
 
     double t0 = now_s();
     pid_t pid = fork_child(&plan);
-    lb_strv_free(&boxed); /* the child has its copy */
     if (pid < 0) {
         int e = errno;
         if (jail)
@@ -678,7 +723,6 @@ int lb_spawn_run(const lb_spawn_req *req, lb_spawn_result *res)
     close_fd(&f.out[1]);
     close_fd(&f.err[1]);
     close_fd(&f.errpipe[1]);
-    close_fd(&f.report[1]);
 
     int exec_err = read_exec_errno(f.errpipe[0]);
     close_fd(&f.errpipe[0]);
@@ -694,10 +738,7 @@ int lb_spawn_run(const lb_spawn_req *req, lb_spawn_result *res)
         return -1;
     }
     supervise(req, &f, pid, jail, t0, res);
-    int unstarted = req->box && take_report(f.report[0], res);
     close_all(&f);
-    if (unstarted)
-        return -1;
     /* Never hand back a NULL ptr: callers print lb_buf_str or ptr alike. */
     lb_buf_append(&res->out, "", 0);
     lb_buf_append(&res->err, "", 0);

@@ -43,7 +43,9 @@ typedef struct {
      * one, whose only writable host folder is box_scratch (also its
      * working folder; cwd is then ignored) and which also shows box_ro
      * (may be NULL) read-only; /tmp and /dev/shm hold at most box_tmp_max
-     * bytes each (0: tmpfs default). All borrowed for the call. */
+     * bytes each (0: tmpfs default). All borrowed for the call. Runs of
+     * one thread with the same box fields and limits share one sandbox
+     * (lb_spawn_end_session). */
     const lb_bwrap_cfg *box;
     const char *box_scratch;
     const lb_strv *box_ro;
@@ -91,6 +93,12 @@ typedef struct {
  * signal back at its default disposition and an empty signal mask. */
 int lb_spawn_run(const lb_spawn_req *req, lb_spawn_result *res);
 void lb_spawn_result_free(lb_spawn_result *res);
+
+/* Sandboxed runs of one thread share a sandbox while they are for the same
+ * scratch folder and limits (session.h): the compiler, the program and its
+ * repeats. This ends the calling thread's, if it has one; call it when a
+ * chunk is done (the job scheduler does after every job). */
+void lb_spawn_end_session(void);
 
 /* "exit status 3", "killed by signal 11 (Segmentation fault)", "timed out
  * after 1 s" (0.5 s, 2.5 s: no trailing zeros), "could not start: No such

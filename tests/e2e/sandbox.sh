@@ -185,6 +185,25 @@ chunk wrapper "cflags=\"-wrapper '/bin/sh,-c,touch /tmp/lb-wrap-$ID ../../../../
 int main(void) { puts("compiled"); return 0; }
 EOF
 
+# The compiler and the program share the chunk's sandbox (one bubblewrap
+# start per chunk), but nothing the compiler leaves running reaches the
+# program: the runner kills it before it reports the compiler's end.
+chunk stages "cflags=\"-wrapper '/bin/sh,-c,(setsid sleep 271.7 >/dev/null 2>&1 &); exec \$0 \$@'\"" \
+    'left by the compiler: nothing' <<'EOF'
+#define _POSIX_C_SOURCE 200809L
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+int main(void)
+{
+    int seen = 0; /* pid 1 (bwrap's init) and 2 (the runner) are always there */
+    for (pid_t p = 3; p < 70000; p++)
+        seen += p != getpid() && kill(p, 0) == 0;
+    printf("left by the compiler: %s\n", seen ? "PROCESSES" : "nothing");
+    return 0;
+}
+EOF
+
 # Four children of 200 MiB under memory=256M: the cap holds for the chunk
 # as a whole (one per process would let all four through).
 chunk memory 'memory=256M timeout=30' 'capped: yes' <<'EOF'
@@ -245,6 +264,7 @@ check "gnuplot system(): not on the host" test ! -e "/tmp/lb-gp-$ID"
 check "gnuplot system(): nor in the chapters" test ! -e "$BOOK/chapters/gp.md"
 check "gnuplot system(): the plot is still drawn" has "<svg" "$P"
 check "gnuplot system(): its daemon is gone" none_running_cmd "sleep 271.5"
+check "compiler's daemon: gone after the build" none_running_cmd "sleep 271.7"
 kill "$SERVER_PID" 2>/dev/null
 SERVER_PID=
 
@@ -257,6 +277,70 @@ printf '# Stop\n\n```c {#stop timeout=2}\n#include <signal.h>\n#include <unistd.
 lb build
 check "signals to its parent: the chunk fails, never passes" rc_is 1
 check "signals to its parent: the build is over in seconds" faster_than 20
+
+# The system call filter (src/sysfilter.h). Keyrings belong to a uid, not
+# to a namespace: a key a chunk adds (as nobody) outlives its sandbox, and a
+# chunk of another book, built later, reads it. And a user namespace of its
+# own would let a chunk mount over its view of the host. The first book
+# leaves a key; the second looks for it and, should it be there (no
+# filter), takes it away again.
+mkbook
+cat >"$BOOK/chapters/keys.md" <<EOF
+# Keys
+
+\`\`\`c {#leave}
+#define _GNU_SOURCE
+#include <linux/keyctl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+int main(void)
+{
+    long k = syscall(SYS_add_key, "user", "lb-key-$ID", "forged", 6, KEY_SPEC_USER_KEYRING);
+    printf("add a key: %s\\n", k < 0 ? "refused" : "ADDED");
+    int ns = unshare(CLONE_NEWUSER | CLONE_NEWNS);
+    printf("user namespace: %s\\n", ns < 0 ? "refused" : "MADE");
+    int m = mount("none", "/tmp", "tmpfs", 0, NULL);
+    printf("mount: %s\\n", m < 0 ? "refused" : "MOUNTED");
+    return 0;
+}
+\`\`\`
+
+\`\`\`output
+add a key: refused
+user namespace: refused
+mount: refused
+\`\`\`
+EOF
+lb build
+check "seccomp: keyring, user namespace and mount all refused inside" rc_is 0
+mkbook
+cat >"$BOOK/chapters/find.md" <<EOF
+# Find
+
+\`\`\`c {#find}
+#include <linux/keyctl.h>
+#include <stdio.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+int main(void)
+{
+    long k = syscall(SYS_request_key, "user", "lb-key-$ID", NULL, 0);
+    if (k >= 0)
+        syscall(SYS_keyctl, KEYCTL_INVALIDATE, k);
+    printf("key of the last build: %s\\n", k < 0 ? "none" : "FOUND");
+    return 0;
+}
+\`\`\`
+
+\`\`\`output
+key of the last build: none
+\`\`\`
+EOF
+lb build
+check "seccomp: no key from one build reaches a chunk of another" rc_is 0
 
 # A tree a thousand folders deep in the scratch folder is removed.
 mkbook
