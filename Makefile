@@ -44,7 +44,7 @@ ASAN_UNITS := $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%)
 LITBOOK := build/litbook
 CMARK_REF := build/tools/cmark-ref
 
-.PHONY: all tool book deps check unit e2e clean bench format lint publish fuzz fuzz-replay \
+.PHONY: all tool book deps check unit e2e clean bench format lint publish fuzz fuzz-replay fuzz-markdown \
 	install uninstall plant mutate mutate-deps
 .DELETE_ON_ERROR:
 
@@ -211,6 +211,15 @@ fuzz: $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
 			-max_len=65536 -print_final_stats=1 -artifact_prefix=build-fuzz/$$t- \
 			build-fuzz/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
 	done
+	$(MAKE) --no-print-directory fuzz-markdown
+
+# The differential Markdown fuzzer (tests/markdown/fuzz.py): random
+# documents from a grammar (gen.py), litbook (both builds) against
+# libcmark-gfm for FUZZ_SECONDS; FUZZ_SEED=N replays a run. Differences
+# and crashes land in tests/markdown/found/, minimised.
+fuzz-markdown: $(LITBOOK) build-asan/litbook $(CMARK_REF)
+	$(PYTHON) tests/markdown/fuzz.py --seconds $(FUZZ_SECONDS) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED)) \
+		$(LITBOOK) build-asan/litbook
 
 # Do the tests catch bugs? tests/mutants/plant.sh plants each bug of issue
 # 20 in a scratch copy and fails unless every one is caught;

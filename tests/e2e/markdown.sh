@@ -80,4 +80,17 @@ while IFS= read -r line; do
     esac
 done < <(LITBOOK=$LITBOOK "$ROOT/tests/markdown/diff.sh" "$ROOT"/tests/markdown/corpus/*.md 2>&1)
 
+# 6. A short run of the differential fuzzer (make fuzz-markdown runs it
+# longer): random documents of a fixed seed, each rendered by this litbook
+# and by the reference. MD_FUZZ_SECONDS bounds it (20 s in make check).
+FOUND=$(mktemp -d /tmp/litbook-mdfound.XXXXXX)
+TMPS+=("$FOUND")
+while IFS= read -r line; do
+    case $line in
+    "ok "* | "not ok "*) check "${line#* - }" test "${line%% *}" = ok ;;
+    *) echo "$line" ;;
+    esac
+done < <(python3 "$ROOT/tests/markdown/fuzz.py" --seconds "${MD_FUZZ_SECONDS:-20}" --seed 19 \
+    --minimise 20 --found "$FOUND" "$LITBOOK" 2>&1)
+
 echo "1..$TESTS_RUN"
