@@ -16,6 +16,7 @@ matter, chunks that would run (an engine's fence always has eval=false),
 and the fence languages of engines that may come (cpp, sh).
 
 usage: gen.py SEED  (the document on stdout)"""
+import html
 import random
 import re
 import sys
@@ -26,6 +27,7 @@ WORDS = ["alpha", "beta", "gamma", "delta", "foo", "bar", "baz", "qux", "x", "a1
 PUNCT = list("*_~[]()<>!&\\#`'\".,:;-+=|^/") + ["**", "__", "~~", "\\*", "\\_", "\\\\",
                                                    "\\`", "\\[", "&amp;", "<", ">"]
 URLS = ["https://example.org/", "https://example.org/a_b?c=d&e=f", "http://example.com/x.html",
+        "https://example.org/&amp;?x=&quot;y", "https://example.org/a\\b\\)", "https://例え.jp/ü",
         "/rel/path", "other.html#frag", "#local", "mailto:someone@example.org",
         "https://example.org/a(b)c", "<https://example.org/with space>", "", "javascript:alert(1)"]
 TITLES = ['"a title"', "'single'", "(paren title)", '"with \\" quote"', '"&amp; entity"']
@@ -40,7 +42,7 @@ HTML_BLOCK_TAGS = ["div", "details", "table", "section", "p", "ul", "blockquote"
 PLAIN_LANGS = ["js", "ruby", "text", "console", "rust", "go", "haskell", "{r}", "foo\\+bar",
                "a&amp;b", "x-y", "py3", "c#", "<b>x</b>", 'a"q', "日本"]
 # Engines: a chunk is always eval=false, so nothing runs.
-ENGINE_LANGS = ["c", "python"]
+ENGINE_LANGS = ["c", "python", "&#99;", "pyth&#111;n"]
 ENGINE_ATTRS = ['timeout=5', 'args="a b"', 'stdin="x\\ny"', "echo=true", "exit=3",
                 ".cls", ".other-class", 'cflags="-O0"']
 
@@ -63,7 +65,8 @@ class Doc:
         pool = self.refs if kind == "ref" else self.notes
         if pool and self.chance(0.7):
             return self.pick(pool)
-        name = self.pick(["r", "Ref", "a b", "note", "1", "x*y", "ünï", "Foo Bar"])
+        name = self.pick(["r", "Ref", "a b", "note", "1", "x*y", "ünï", "Foo Bar", "ẞ", "SS", "a\\]b",
+                          "  spaced  "])
         name += str(self.r.randint(1, 4))
         pool.append(name)
         return name
@@ -109,7 +112,8 @@ class Doc:
             return self.pick(["<https://example.org/a?b>", "<mailto:a@example.org>",
                               "<someone@example.org>", "<http://x.y/ z>", "<irc://host/chan>"])
         if k == 11:
-            return self.pick(["www.example.com", "www.example.com/path_(x)", "https://example.org/a.",
+            return self.pick(["www.example.com", "www.example.com/path_(x)", "a+b_c@example.org",
+                              "https://example.org/~~x~~", "www.commonmark.org/a.b<c", "ftp://no.example", "https://example.org/a.",
                               "http://example.org/a_b_", "someone@example.net", "a.b-c_d@x.y.z.",
                               "(www.example.com)", "https://example.org/?q=a&amp;b", "www.x.y<b>"])
         if k == 12:
@@ -178,7 +182,7 @@ class Doc:
             self.chunks += 1
             attrs = ["#ch" + str(self.chunks)] if self.chance(0.6) else []
             lang = self.pick(ENGINE_LANGS)
-            pool = ENGINE_ATTRS if lang == "c" else [a for a in ENGINE_ATTRS if "cflags" not in a]
+            pool = ENGINE_ATTRS if lang in ("c", "&#99;") else [a for a in ENGINE_ATTRS if "cflags" not in a]
             attrs += self.r.sample(pool, self.r.randint(0, 2)) + ["eval=false"]
             self.r.shuffle(attrs)
             return lang + self.pick([" ", "  "]) + "{" + " ".join(attrs) + "}"
@@ -368,7 +372,7 @@ def in_scope(text):
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _OUT_OF_SCOPE.search(text):
         return False
-    for m in _ENGINE_FENCE.finditer(text):
+    for m in _ENGINE_FENCE.finditer(html.unescape(text)):
         if not re.match(r"[ \t]*\{[^{}]*\beval=false\b[^{}]*\}[ \t]*$", m.group(1)) or \
                 m.group(0).lstrip("`~ \t").startswith(("c{", "python{", "gnuplot{")):
             return False
