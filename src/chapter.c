@@ -160,7 +160,7 @@ static char *decoded_lang(cmark_node *node)
     /* ```c{#name} is an engine's word and its group; any other word keeps
      * its braces as cmark shows them (knitr's ```{r}, ```py3{a=b}). */
     char *lang = lb_xstrndup(info, n);
-    if (n < word && lb_engine_for_lang(lang) == LB_ENGINE_NONE) {
+    if (n < word && !lb_engine_for_lang(lang)) {
         free(lang);
         lang = lb_xstrndup(info, word);
     }

@@ -24,10 +24,11 @@ import sys
 WORDS = ["alpha", "beta", "gamma", "delta", "foo", "bar", "baz", "qux", "x", "a1",
          "naïve", "straße", "日本語", "😀", "end.", "(paren)", "it's", "\"quoted\"",
          "snake_case_word", "a*b*c", "2*3", "x_y_z", "1.5", "10)", "--", "..."]
-PUNCT = list("*_~[]()<>!&\\#`'\".,:;-+=|^/") + ["**", "__", "~~", "\\*", "\\_", "\\\\",
+PUNCT = list("*_~[]()<>!&\\#`'\".,:;-+=|^/") + ["@ ", " @ ", "@1", "x@", "@@", "a@b", "**", "__", "~~", "\\*", "\\_", "\\\\",
                                                    "\\`", "\\[", "&amp;", "<", ">"]
 URLS = ["https://example.org/", "https://example.org/a_b?c=d&e=f", "http://example.com/x.html",
-        "https://example.org/&amp;?x=&quot;y", "https://example.org/a\\b\\)", "https://例え.jp/ü",
+        "https://example.org/&amp;?x=&quot;y", "https://example.org/readme.md", "notes.md#x",
+        "data:text/plain,hi", "https://example.org/a\\b\\)", "https://例え.jp/ü",
         "/rel/path", "other.html#frag", "#local", "mailto:someone@example.org",
         "https://example.org/a(b)c", "<https://example.org/with space>", "", "javascript:alert(1)"]
 TITLES = ['"a title"', "'single'", "(paren title)", '"with \\" quote"', '"&amp; entity"']
@@ -107,7 +108,9 @@ class Doc:
             return self.pick(["[" + sub() + "][" + self.label("ref") + "]",
                               "[" + self.label("ref") + "][]", "[" + self.label("ref") + "]"])
         if k == 9:
-            return "![" + sub() + "](https://example.org/i.png" + (' "t")' if self.chance(0.5) else ")")
+            src = self.pick(["https://example.org/i.png", "//example.org/p.png", "data:image/gif;base64,R0lG",
+                             "HTTPS://EXAMPLE.ORG/U.PNG", "https://example.org/i.png?x=1#y"])
+            return "![" + sub() + "](" + src + (' "t")' if self.chance(0.5) else ")")
         if k == 10:
             return self.pick(["<https://example.org/a?b>", "<mailto:a@example.org>",
                               "<someone@example.org>", "<http://x.y/ z>", "<irc://host/chan>"])
@@ -361,10 +364,11 @@ class Doc:
 
 # litbook's own syntax, which a minimised document must not gain by losing
 # characters: a fence of an engine without eval=false or with its group
-# glued to the word, an @reference, a value, a heading's {#name}, math, a
+# glued to the word, an @reference (an @ and a letter, with no letter,
+# digit, '.' or '@' before it: "`code`@name" is one), a value, a heading's {#name}, math, a
 # thematic break first (front matter).
 _ENGINE_FENCE = re.compile(r"(?:`{3,}|~{3,})[ \t]*(?:c|python|gnuplot)(?:[^\w+#-]|$)(.*)", re.M)
-_OUT_OF_SCOPE = re.compile(r"(?:^|[\s(])@[A-Za-z]|\{=|^[ \t>]*#.*\{#|\$|(?:`{3,}|~{3,})[ \t]*(?:output|math)\b")
+_OUT_OF_SCOPE = re.compile(r"(?<![A-Za-z0-9.@])@[A-Za-z]|\{=|^[ \t>]*#.*\{#|\$|(?:`{3,}|~{3,})[ \t]*(?:output|math)\b")
 
 
 def in_scope(text):
