@@ -359,6 +359,11 @@ class Doc:
         text = "".join(l + e for l, e in zip(lines, ends))
         if self.chance(0.1):
             text = text.rstrip("\r\n")  # no final newline
+        if self.chance(0.05):
+            text = "\ufeff" + text  # a byte order mark, which CommonMark ignores
+        if self.chance(0.05):  # NUL, which CommonMark reads as U+FFFD
+            at = self.r.randint(0, len(text))
+            text = text[:at] + "\0" + text[at:]
         return text
 
 
@@ -377,6 +382,8 @@ def in_scope(text):
     if _OUT_OF_SCOPE.search(text):
         return False
     for m in _ENGINE_FENCE.finditer(html.unescape(text)):
+        if "\0" in m.group(0):  # a NUL in a chunk's group is an input error
+            return False
         if not re.match(r"[ \t]*\{[^{}]*\beval=false\b[^{}]*\}[ \t]*$", m.group(1)) or \
                 m.group(0).lstrip("`~ \t").startswith(("c{", "python{", "gnuplot{")):
             return False
