@@ -12,7 +12,7 @@ SEED-KIND.min.md beside it: the fewest lines (then characters) that still
 fail the same way, found in at most --minimise seconds.
 
 usage: fuzz.py [--seconds S] [--seed BASE] [--batch N] [--found DIR]
-               [--minimise S] LITBOOK...
+               [--minimise S] [--max-found N] LITBOOK...
 Exit 0 when nothing was found, 1 when something was, 2 on a usage error."""
 import argparse
 import os
@@ -194,6 +194,7 @@ def main():
     ap.add_argument("--batch", type=int, default=24)
     ap.add_argument("--found", default=os.path.join(HERE, "found"))
     ap.add_argument("--minimise", type=float, default=30)
+    ap.add_argument("--max-found", type=int, default=20, help="stop after this many finds")
     ap.add_argument("litbook", nargs="+")
     args = ap.parse_args()
     if not os.access(REF, os.X_OK):
@@ -206,7 +207,7 @@ def main():
           % (base, args.seconds, args.batch, " ".join(books)))
     sys.stdout.flush()
     t0, n, found, skipped = time.time(), 0, 0, 0
-    while time.time() - t0 < args.seconds:
+    while time.time() - t0 < args.seconds and found < args.max_found:
         seeds = list(range(base + n, base + n + args.batch))
         docs = [gen.generate(s) for s in seeds]
         keep = [comparable(d, ref_of(d)) for d in docs]
