@@ -30,6 +30,7 @@ from normalize import normalize  # noqa: E402
 
 REF = os.environ.get("CMARK_REF", os.path.join(HERE, "..", "..", "build", "tools", "cmark-ref"))
 START = time.time()
+ARGS = None
 SANITIZER_MARKS = (b"ERROR: AddressSanitizer", b"ERROR: LeakSanitizer", b"runtime error:")
 ENV = dict(os.environ, NO_COLOR="1", ASAN_OPTIONS="detect_leaks=1:abort_on_error=0",
            UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1")
@@ -140,7 +141,13 @@ def minimise(litbook, text, seconds):
     return "".join(shrink(list("".join(lines)), same, deadline))
 
 
+FINDS = [0]  # finds so far; past --max-found, no more minimising
+
+
 def save(found, seed, kind, text, detail, litbook, min_seconds):
+    FINDS[0] += 1
+    if FINDS[0] > ARGS.max_found:
+        min_seconds = 0
     os.makedirs(found, exist_ok=True)
     base = os.path.join(found, "%d-%s" % (seed, kind))
     if os.path.exists(base + ".min.md") and os.path.getmtime(base + ".md") >= START:
@@ -197,6 +204,8 @@ def main():
     ap.add_argument("--max-found", type=int, default=20, help="stop after this many finds")
     ap.add_argument("litbook", nargs="+")
     args = ap.parse_args()
+    global ARGS
+    ARGS = args
     if not os.access(REF, os.X_OK):
         print("fuzz.py: the reference %s is not built (make build/tools/cmark-ref)" % REF,
               file=sys.stderr)
