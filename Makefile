@@ -42,8 +42,9 @@ UNITS := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 ASAN_UNITS := $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%)
 
 LITBOOK := build/litbook
+CMARK_REF := build/tools/cmark-ref
 
-.PHONY: all tool book deps check unit e2e clean bench format lint publish fuzz fuzz-replay \
+.PHONY: all tool book deps check unit e2e clean bench format lint publish fuzz fuzz-replay fuzz-markdown \
 	install uninstall plant mutate mutate-deps
 .DELETE_ON_ERROR:
 
@@ -163,7 +164,14 @@ build-asan/tests/%: tests/unit/%.c build-asan/liblitbook.a
 	$(CC) $(BASE_CFLAGS) -O1 $(SAN_FLAGS) -Isrc -Iinclude $< build-asan/liblitbook.a $(PKG_LIBS) -lcmocka -lpthread -lm -o $@
 
 unit: $(UNITS)
-e2e: $(LITBOOK) build/litbook-runner
+e2e: $(LITBOOK) build/litbook-runner $(CMARK_REF)
+
+# The differential test's reference (tests/markdown/): libcmark-gfm alone,
+# as Debian's cmark-gfm command drives it, with footnotes, which that
+# command cannot turn on.
+$(CMARK_REF): tests/markdown/cmark_ref.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(OPT) $< $(shell pkg-config --libs libcmark-gfm) -o $@
 
 bench: $(LITBOOK) build/litbook-runner
 	bench/run
@@ -193,7 +201,7 @@ fuzz-replay: $(FUZZ_REPLAYS)
 
 # Everything ends in one summary line from tools/run-tests. (After the
 # fuzz variables: make expands a rule's prerequisites where it reads it.)
-check: $(LITBOOK) build/litbook-runner build-asan/litbook build-asan/litbook-runner $(UNITS) $(ASAN_UNITS) $(FUZZ_REPLAYS)
+check: $(LITBOOK) build/litbook-runner build-asan/litbook build-asan/litbook-runner $(CMARK_REF) $(UNITS) $(ASAN_UNITS) $(FUZZ_REPLAYS)
 	tools/run-tests
 
 fuzz: $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
@@ -204,6 +212,15 @@ fuzz: $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
 			-max_len=65536 -print_final_stats=1 -artifact_prefix=build-fuzz/$$t- \
 			build-fuzz/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
 	done
+	$(MAKE) --no-print-directory fuzz-markdown
+
+# The differential Markdown fuzzer (tests/markdown/fuzz.py): random
+# documents from a grammar (gen.py), litbook (both builds) against
+# libcmark-gfm for FUZZ_SECONDS; FUZZ_SEED=N replays a run. Differences
+# and crashes land in tests/markdown/found/, minimised.
+fuzz-markdown: $(LITBOOK) build-asan/litbook $(CMARK_REF)
+	$(PYTHON) tests/markdown/fuzz.py --seconds $(FUZZ_SECONDS) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED)) \
+		$(LITBOOK) build-asan/litbook
 
 # Do the tests catch bugs? tests/mutants/plant.sh plants each bug of issue
 # 20 in a scratch copy and fails unless every one is caught;

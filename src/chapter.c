@@ -23,9 +23,13 @@ static void index_lines(const lb_buf *src, line_index *li)
     li->start = lb_xmalloc(cap * sizeof *li->start);
     li->n = 0;
     li->start[li->n++] = 0;
+    /* CommonMark ends a line at "\n", "\r\n" or a lone "\r", and cmark
+     * numbers lines so: count them the same way. */
     for (size_t i = 0; i < src->len; i++) {
-        if (src->ptr[i] != '\n')
+        if (src->ptr[i] != '\n' && src->ptr[i] != '\r')
             continue;
+        if (src->ptr[i] == '\r' && i + 1 < src->len && src->ptr[i + 1] == '\n')
+            i++;
         if (li->n == cap) {
             cap *= 2;
             li->start = lb_xrealloc(li->start, cap * sizeof *li->start);
@@ -34,7 +38,7 @@ static void index_lines(const lb_buf *src, line_index *li)
     }
 }
 
-/* Line `line` (1-based) without its newline (and without a '\r'). */
+/* Line `line` (1-based) without its line ending. */
 static const char *get_line(const lb_buf *src, const line_index *li, int line, size_t *len)
 {
     if (line < 1 || (size_t)line > li->n) {
@@ -152,10 +156,16 @@ static char *decoded_lang(cmark_node *node)
         return lb_xstrdup("");
     while (*info == ' ' || *info == '\t')
         info++;
+    size_t word = strcspn(info, " \t");
     size_t n = strcspn(info, " \t{");
-    if (n == 0) /* knitr's ```{r}: the word as cmark shows it, braces and all */
-        n = strcspn(info, " \t");
-    return lb_xstrndup(info, n);
+    /* ```c{#name} is an engine's word and its group; any other word keeps
+     * its braces as cmark shows them (knitr's ```{r}, ```py3{a=b}). */
+    char *lang = lb_xstrndup(info, n);
+    if (n < word && !lb_engine_for_lang(lang)) {
+        free(lang);
+        lang = lb_xstrndup(info, word);
+    }
+    return lang;
 }
 
 /* cmark_node_get_fenced writes through every pointer it is given. */

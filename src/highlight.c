@@ -123,6 +123,22 @@ static void store(const lb_highlighter *h, const char *path, const lb_buf *html)
         lb_write_file_atomic(path, lb_buf_str(html), html->len);
 }
 
+/* Appends highlighted html to out with every '"' outside a tag written
+ * &quot;, as cmark writes a listing's quotes (source-highlight leaves them
+ * bare): a page's code text is then cmark's, spans aside. */
+static void put_highlighted(lb_buf *out, const lb_buf *html)
+{
+    int in_tag = 0;
+    for (size_t i = 0; i < html->len; i++) {
+        char c = html->ptr[i];
+        in_tag = c == '<' ? 1 : c == '>' ? 0 : in_tag;
+        if (c == '"' && !in_tag)
+            lb_buf_puts(out, "&quot;");
+        else
+            lb_buf_putc(out, c);
+    }
+}
+
 void lb_hl_code(lb_highlighter *h, const char *lang, const char *code, lb_buf *out)
 {
     const char *sl = lb_hl_language(lang);
@@ -133,10 +149,10 @@ void lb_hl_code(lb_highlighter *h, const char *lang, const char *code, lb_buf *o
     lb_buf path = LB_BUF_INIT, html = LB_BUF_INIT;
     cache_path(h, sl, code, &path);
     if (lb_read_file(path.ptr, &html) == 0) {
-        lb_buf_append(out, lb_buf_str(&html), html.len);
+        put_highlighted(out, &html);
     } else if (lb_buf_reset(&html), run_highlighter(h, sl, code, &html) == 0) {
         store(h, path.ptr, &html);
-        lb_buf_append(out, lb_buf_str(&html), html.len);
+        put_highlighted(out, &html);
     } else {
         lb_buf_put_html(out, code, strlen(code));
     }

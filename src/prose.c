@@ -57,6 +57,16 @@ static void image_url(const char *rel, lb_buf *out)
     }
 }
 
+/* An image inside another's description is shown as its alt text only
+ * (cmark renders no <img> for it): its file is never needed. */
+static int in_image_text(cmark_node *n)
+{
+    for (cmark_node *a = cmark_node_parent(n); a; a = cmark_node_parent(a))
+        if (cmark_node_get_type(a) == CMARK_NODE_IMAGE)
+            return 1;
+    return 0;
+}
+
 static int find_images(lb_chapter *ch, lb_prose *p, lb_diag *d)
 {
     int rc = 0;
@@ -68,7 +78,7 @@ static int find_images(lb_chapter *ch, lb_prose *p, lb_diag *d)
         if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_IMAGE)
             continue;
         const char *u = cmark_node_get_url(n);
-        if (!lb_url_is_local(u))
+        if (!lb_url_is_local(u) || in_image_text(n))
             continue;
         char *rel = lb_xstrndup(u, strcspn(u, "?#"));
         lb_buf_reset(&file);

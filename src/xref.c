@@ -357,7 +357,7 @@ static int walk(const lb_chapter *chapters, size_t n, const lb_xrefs *x, size_t 
 {
     size_t cap = 0, nt = 0;
     cmark_node **texts = NULL;
-    int in_link = 0, rc = 0;
+    int in_link = 0, in_image = 0, rc = 0;
     cmark_iter *it = cmark_iter_new(chapters[k].doc);
     cmark_event_type ev;
     while (rc == 0 && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
@@ -365,7 +365,10 @@ static int walk(const lb_chapter *chapters, size_t n, const lb_xrefs *x, size_t 
         cmark_node_type ty = cmark_node_get_type(node);
         if (ty == CMARK_NODE_LINK || ty == CMARK_NODE_IMAGE) {
             in_link += ev == CMARK_EVENT_ENTER ? 1 : -1;
-            if (ty == CMARK_NODE_LINK && ev == CMARK_EVENT_ENTER)
+            if (ty == CMARK_NODE_IMAGE)
+                in_image += ev == CMARK_EVENT_ENTER ? 1 : -1;
+            /* A link in an image's description shows as text only. */
+            if (ty == CMARK_NODE_LINK && ev == CMARK_EVENT_ENTER && !in_image)
                 rc = chapter_link(chapters, n, x, k, node, d);
         } else if (ty == CMARK_NODE_TEXT && !in_link) {
             if (nt == cap) {
