@@ -1,0 +1,164 @@
+/* The cache's dependency records (issue 20): a damaged entry is a miss,
+ * never a hit read past its record. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "cache.h"
+#include "result.h"
+#include "split.h"
+#include "fsutil.h"
+
+#define KEY "0123456789abcdef0123456789abcdef"
+
+typedef struct {
+    char dir[64];
+    char entry[128];  /* dir/KEY */
+    char header[128]; /* the dependency the entry records */
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    snprintf(f->dir, sizeof f->dir, "/tmp/litbook-test-cache.XXXXXX");
+    if (!f || !mkdtemp(f->dir))
+        return -1;
+    snprintf(f->entry, sizeof f->entry, "%s/%s", f->dir, KEY);
+    snprintf(f->header, sizeof f->header, "%s/dep.h", f->dir);
+    FILE *h = fopen(f->header, "w");
+    if (!h)
+        return -1;
+    fputs("#define DEP 1\n", h);
+    fclose(h);
+    lb_result r;
+    memset(&r, 0, sizeof r);
+    r.status = LB_RES_OK;
+    r.ran = 1;
+    r.out = "hello\n";
+    r.out_len = 6;
+    lb_strv deps = {0};
+    lb_strv_push(&deps, f->header);
+    int rc = lb_cache_store(f->dir, KEY, &r, &deps);
+    lb_strv_free(&deps);
+    *state = f;
+    return rc;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    unlink(f->entry);
+    unlink(f->header);
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+static int loads(const fixture *f)
+{
+    lb_result r;
+    int hit = lb_cache_load(f->dir, KEY, &r);
+    if (hit)
+        lb_result_free(&r);
+    return hit;
+}
+
+/* The entry's bytes, to damage in place and write back. */
+static void read_entry(const fixture *f, lb_buf *b)
+{
+    assert_int_equal(lb_read_file(f->entry, b), 0);
+}
+
+static void write_entry(const fixture *f, const lb_buf *b)
+{
+    FILE *o = fopen(f->entry, "w");
+    assert_non_null(o);
+    assert_int_equal(fwrite(b->ptr, 1, b->len, o), b->len);
+    fclose(o);
+}
+
+/* Where the dependency's hash starts: after "dep LEN\nSIZE MTIME ". */
+static char *dep_hash(lb_buf *b)
+{
+    char *rec = strstr(b->ptr, "\ndep ");
+    assert_non_null(rec);
+    char *val = strchr(rec + 1, '\n') + 1;
+    char *sp = strchr(strchr(val, ' ') + 1, ' ');
+    assert_non_null(sp);
+    return sp + 1;
+}
+
+static void test_intact_entry_hits(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(loads(f), 1);
+}
+
+/* A crash can leave a block of zeros inside a file. The record keeps its
+ * length, so the entry still parses, but its hash is cut to 3 characters
+ * and the separator before the path is where it was: a reader that checked
+ * only that separator would take the bytes before the first zero for the
+ * hash and, since the header's size and mtime still match, call it a hit. */
+static void test_zeroed_hash_is_a_miss(void **state)
+{
+    fixture *f = *state;
+    lb_buf b = LB_BUF_INIT;
+    read_entry(f, &b);
+    char *hash = dep_hash(&b);
+    assert_int_equal(hash[32], ' ');
+    memset(hash + 3, 0, 29);
+    write_entry(f, &b);
+    lb_buf_free(&b);
+    assert_int_equal(loads(f), 0);
+}
+
+/* A dependency record cut short (no path, part of the hash), its length
+ * header made to match: a miss. */
+static void test_short_dep_record_is_a_miss(void **state)
+{
+    fixture *f = *state;
+    lb_buf b = LB_BUF_INIT, out = LB_BUF_INIT;
+    read_entry(f, &b);
+    char *rec = strstr(b.ptr, "\ndep ") + 1;
+    char *val = strchr(rec, '\n') + 1;
+    size_t keep = (size_t)(dep_hash(&b) - val) + 10;
+    char *rest = strstr(val, "\nend ") + 1;
+    lb_buf_append(&out, b.ptr, (size_t)(rec - b.ptr));
+    lb_buf_printf(&out, "dep %zu\n", keep);
+    lb_buf_append(&out, val, keep);
+    lb_buf_puts(&out, "\n");
+    lb_buf_puts(&out, rest);
+    write_entry(f, &out);
+    lb_buf_free(&out);
+    lb_buf_free(&b);
+    assert_int_equal(loads(f), 0);
+}
+
+static void test_changed_dep_is_a_miss(void **state)
+{
+    fixture *f = *state;
+    FILE *h = fopen(f->header, "a");
+    assert_non_null(h);
+    fputs("#define MORE 2\n", h);
+    fclose(h);
+    assert_int_equal(loads(f), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_intact_entry_hits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_zeroed_hash_is_a_miss, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_short_dep_record_is_a_miss, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_changed_dep_is_a_miss, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
