@@ -153,6 +153,62 @@ static void test_stdin_epipe_not_retried(void **state)
     free(data);
 }
 
+/* Signals that land while the output is pumped, from a handler installed
+ * without SA_RESTART (so a blocking call they interrupt fails with EINTR):
+ * the streams must come through whole. */
+static volatile sig_atomic_t usr1_seen;
+static volatile int storm_on;
+
+static void on_usr1(int sig)
+{
+    (void)sig;
+    usr1_seen++;
+}
+
+static void *signal_storm(void *p)
+{
+    pthread_t target = *(pthread_t *)p;
+    struct timespec gap = {0, 20000};
+    while (__atomic_load_n(&storm_on, __ATOMIC_SEQ_CST)) {
+        pthread_kill(target, SIGUSR1);
+        nanosleep(&gap, NULL);
+    }
+    return NULL;
+}
+
+static void test_signals_without_restart(void **state)
+{
+    (void)state;
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_usr1;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0; /* no SA_RESTART */
+    assert_int_equal(sigaction(SIGUSR1, &sa, &old), 0);
+    size_t n = (size_t)1 << 20;
+    char *data = pattern(n);
+    lb_spawn_req req = {.stdin_data = data, .stdin_len = n, .timeout_s = 20};
+    lb_spawn_result res;
+    pthread_t self = pthread_self(), storm;
+    usr1_seen = 0;
+    __atomic_store_n(&storm_on, 1, __ATOMIC_SEQ_CST);
+    assert_int_equal(pthread_create(&storm, NULL, signal_storm, &self), 0);
+    int rc =
+        run_sh("cat; for i in 1 2 3 4 5 6 7 8 9 10; do echo $i >&2; sleep 0.02; done", &req, &res);
+    __atomic_store_n(&storm_on, 0, __ATOMIC_SEQ_CST);
+    pthread_join(storm, NULL);
+    sigaction(SIGUSR1, &old, NULL);
+    assert_int_equal(rc, 0);
+    assert_true(usr1_seen > 100); /* the signals did land, many times */
+    assert_true(res.exited);
+    assert_int_equal(res.exit_code, 0);
+    assert_int_equal(res.out.len, n);
+    assert_memory_equal(res.out.ptr, data, n);
+    assert_string_equal(res.err.ptr, "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n");
+    lb_spawn_result_free(&res);
+    free(data);
+}
+
 static void test_stdin_default_is_dev_null(void **state)
 {
     (void)state;
@@ -460,6 +516,7 @@ int main(void)
         cmocka_unit_test(test_stdin_roundtrip_large),
         cmocka_unit_test(test_stdin_unread),
         cmocka_unit_test(test_stdin_epipe_not_retried),
+        cmocka_unit_test(test_signals_without_restart),
         cmocka_unit_test(test_stdin_default_is_dev_null),
         cmocka_unit_test(test_exit_code),
         cmocka_unit_test(test_segv),
