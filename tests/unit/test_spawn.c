@@ -199,7 +199,7 @@ static void test_signals_without_restart(void **state)
     pthread_join(storm, NULL);
     sigaction(SIGUSR1, &old, NULL);
     assert_int_equal(rc, 0);
-    assert_true(usr1_seen > 100); /* the signals did land, many times */
+    assert_true(usr1_seen > 10); /* the signals did land (thousands, unloaded) */
     assert_true(res.exited);
     assert_int_equal(res.exit_code, 0);
     assert_int_equal(res.out.len, n);
