@@ -1,14 +1,16 @@
 /* The cache's dependency records (issue 20): a damaged entry is a miss,
- * never a hit read past its record. */
+ * never a hit read past its record; a tool's identity holds its version. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -52,11 +54,20 @@ static int setup(void **state)
     return rc;
 }
 
+/* Everything in the test's folder goes, whatever a failed check left. */
 static int teardown(void **state)
 {
     fixture *f = *state;
-    unlink(f->entry);
-    unlink(f->header);
+    DIR *d = opendir(f->dir);
+    struct dirent *e;
+    char p[512];
+    while (d && (e = readdir(d)))
+        if (e->d_name[0] != '.') {
+            snprintf(p, sizeof p, "%s/%s", f->dir, e->d_name);
+            unlink(p);
+        }
+    if (d)
+        closedir(d);
     rmdir(f->dir);
     free(f);
     return 0;
@@ -152,6 +163,69 @@ static void test_changed_dep_is_a_miss(void **state)
     assert_int_equal(loads(f), 0);
 }
 
+/* A tool's identity for the cache keys: its path and what --version says,
+ * remembered in dir/tools-*. */
+static void make_tool(const fixture *f, char *tool, size_t size)
+{
+    snprintf(tool, size, "%s/tool", f->dir);
+    FILE *t = fopen(tool, "w");
+    assert_non_null(t);
+    fputs("#!/bin/sh\necho \"tool 1.2.3 ($1)\"\n", t);
+    fclose(t);
+    assert_int_equal(chmod(tool, 0755), 0);
+}
+
+static void remove_memos(const fixture *f, int truncate_only)
+{
+    DIR *d = opendir(f->dir);
+    assert_non_null(d);
+    struct dirent *e;
+    char p[512];
+    while ((e = readdir(d)))
+        if (strncmp(e->d_name, "tools-", 6) == 0) {
+            snprintf(p, sizeof p, "%s/%s", f->dir, e->d_name);
+            if (truncate_only)
+                assert_int_equal(truncate(p, 0), 0);
+            else
+                unlink(p);
+        }
+    closedir(d);
+}
+
+static void test_tool_identity_says_the_version(void **state)
+{
+    fixture *f = *state;
+    char tool[128], want[256];
+    make_tool(f, tool, sizeof tool);
+    snprintf(want, sizeof want, "%s\ntool 1.2.3 (--version)\n", tool);
+    char *id = lb_tool_identity(f->dir, tool);
+    assert_non_null(id);
+    assert_string_equal(id, want);
+    free(id);
+    id = lb_tool_identity(f->dir, tool); /* from the memo this time */
+    assert_string_equal(id, want);
+    free(id);
+    remove_memos(f, 0);
+    unlink(tool);
+}
+
+/* An empty memo (a write cut short) is not an identity: asked again. */
+static void test_tool_identity_empty_memo_ignored(void **state)
+{
+    fixture *f = *state;
+    char tool[128], want[256];
+    make_tool(f, tool, sizeof tool);
+    snprintf(want, sizeof want, "%s\ntool 1.2.3 (--version)\n", tool);
+    free(lb_tool_identity(f->dir, tool));
+    remove_memos(f, 1);
+    char *id = lb_tool_identity(f->dir, tool);
+    assert_non_null(id);
+    assert_string_equal(id, want);
+    free(id);
+    remove_memos(f, 0);
+    unlink(tool);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -159,6 +233,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_zeroed_hash_is_a_miss, setup, teardown),
         cmocka_unit_test_setup_teardown(test_short_dep_record_is_a_miss, setup, teardown),
         cmocka_unit_test_setup_teardown(test_changed_dep_is_a_miss, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tool_identity_says_the_version, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tool_identity_empty_memo_ignored, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
