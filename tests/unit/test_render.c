@@ -147,6 +147,45 @@ static void test_lang_labels(void **state)
     lb_chapter_free(&ch);
 }
 
+/* The line under a chunk: "ran in" (and a non-zero exit status) for a C
+ * or a Python chunk that ran, never for one only compiled. */
+static void test_meta_ran_in(void **state)
+{
+    (void)state;
+    static const char text[] = "# M\n\n"
+                               "```c {exit=3}\nint main(void) { return 3; }\n```\n\n"
+                               "```python\nprint(1)\n```\n\n"
+                               "```c {eval=compile}\nint f(void) { return 0; }\n```\n";
+    lb_chapter ch;
+    lb_diag d;
+    if (lb_chapter_load_mem("chapters/m.md", text, sizeof text - 1, &ch, &d) < 0)
+        fail_msg("%d:%d: %s", d.line, d.col, d.msg);
+    assert_int_equal(ch.nchunks, 3);
+    static const char *const command[] = {"cc -O2 a.c", "python3 a.py", "cc -c a.c"};
+    static const double wall[] = {0.0125, 0.0021, 0.5};
+    for (size_t i = 0; i < 3; i++) {
+        lb_result *r = &ch.chunks[i].res;
+        r->status = LB_RES_OK;
+        r->ran = i < 2;
+        r->exit_code = i == 0 ? 3 : 0;
+        r->command = strdup(command[i]);
+        r->first.wall_s = wall[i];
+    }
+    static const char *const want[] = {
+        "<div class=\"chunk-meta\"><code>cc -O2 a.c</code> · ran in 12.5 ms · exit status 3</div>",
+        "<div class=\"chunk-meta\"><code>python3 a.py</code> · ran in 2.1 ms</div>",
+        "<div class=\"chunk-meta\"><code>cc -c a.c</code></div>"};
+    lb_buf b = LB_BUF_INIT;
+    for (size_t i = 0; i < 3; i++) {
+        lb_buf_reset(&b);
+        lb_render_chunk(&ch, &ch.chunks[i], NULL, &b);
+        if (!strstr(lb_buf_str(&b), want[i]))
+            fail_msg("chunk %zu: no %s in\n%s", i + 1, want[i], lb_buf_str(&b));
+    }
+    lb_buf_free(&b);
+    lb_chapter_free(&ch);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -157,6 +196,7 @@ int main(void)
         cmocka_unit_test(test_hl_plain_without_highlighter),
         cmocka_unit_test(test_rewrite_ids),
         cmocka_unit_test(test_lang_labels),
+        cmocka_unit_test(test_meta_ran_in),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
