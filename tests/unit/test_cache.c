@@ -192,6 +192,18 @@ static void remove_memos(const fixture *f, int truncate_only)
     closedir(d);
 }
 
+static int count_memos(const fixture *f)
+{
+    DIR *d = opendir(f->dir);
+    assert_non_null(d);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        n += strncmp(e->d_name, "tools-", 6) == 0;
+    closedir(d);
+    return n;
+}
+
 static void test_tool_identity_says_the_version(void **state)
 {
     fixture *f = *state;
@@ -202,6 +214,7 @@ static void test_tool_identity_says_the_version(void **state)
     assert_non_null(id);
     assert_string_equal(id, want);
     free(id);
+    assert_int_equal(count_memos(f), 1); /* remembered */
     id = lb_tool_identity(f->dir, tool); /* from the memo this time */
     assert_string_equal(id, want);
     free(id);
