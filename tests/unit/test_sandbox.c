@@ -224,6 +224,16 @@ static int child_nproc_above_the_users_tasks(uid_t uid)
 {
     if (setgroups(0, NULL) < 0 || setgid(uid) < 0 || setuid(uid) < 0)
         return 10;
+    /* As this user the machine offers no cgroup: said so, and nothing else. */
+    lb_buf how = LB_BUF_INIT;
+    lb_jail_describe(&how);
+    int said = strncmp(lb_buf_str(&how),
+                       "no usable cgroup: process tree sweep; procs limit by "
+                       "RLIMIT_NPROC",
+                       65) == 0;
+    lb_buf_free(&how);
+    if (!said)
+        return 9;
     pid_t helper[6];
     for (int i = 0; i < 6; i++) /* the user's other tasks */
         if ((helper[i] = fork()) == 0) {
