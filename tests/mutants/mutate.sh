@@ -30,25 +30,31 @@ for t in mutate analyze_mutants; do
     fi
 done
 
-# The suites that judge each module's mutants: its unit tests and the
-# end-to-end suites that exercise it.
+# The suites that judge each module's mutants: its unit tests (unit/ the
+# normal build, asan/ the sanitizer build's, which catch a read or write
+# past an array that the normal build survives) and the end-to-end suites
+# that exercise it: --update is core.sh's, the language labels and fences
+# are markdown.sh's, the sandbox's limits hostile.sh's and sandbox.sh's,
+# noweb tangle.sh's too.
 suites_of() {
     case "$1" in
-    match) echo unit/test_match unit/test_diff e2e/core e2e/python ;;
-    cache) echo e2e/cache e2e/core ;;
+    match) echo unit/test_match unit/test_diff asan/test_match e2e/core e2e/python ;;
+    cache) echo unit/test_cache asan/test_cache e2e/cache e2e/core ;;
     spawn) echo unit/test_spawn unit/test_sandbox e2e/core ;;
-    jail) echo unit/test_sandbox e2e/hostile ;;
-    assemble) echo unit/test_assemble e2e/core e2e/python ;;
-    render) echo unit/test_render e2e/core e2e/charts e2e/python ;;
-    update) echo e2e/core ;;
+    jail) echo unit/test_sandbox e2e/hostile e2e/sandbox ;;
+    assemble) echo unit/test_assemble asan/test_assemble e2e/core e2e/python e2e/tangle ;;
+    render) echo unit/test_render asan/test_render e2e/core e2e/charts e2e/python e2e/markdown ;;
+    update) echo unit/test_update asan/test_update e2e/core ;;
     esac
 }
 
 SCRATCH=$(mktemp -d /tmp/litbook-mutate.XXXXXX)
 trap 'rm -rf "$SCRATCH"' EXIT
 (cd "$ROOT" && git ls-files -co --exclude-standard -z | tar -cf - --null -T -) | tar -xf - -C "$SCRATCH"
-[ -d "$ROOT/build" ] && cp -a "$ROOT/build" "$SCRATCH/"
+for d in build build-asan; do [ -d "$ROOT/$d" ] && cp -a "$ROOT/$d" "$SCRATCH/"; done
 FUZZ=$(cd "$SCRATCH" && ls tests/fuzz/fuzz_*.c | sed 's|tests/fuzz/fuzz_\(.*\)\.c|build/fuzz/replay_\1|' | tr '\n' ' ')
+# The sanitizer build's unit tests that some module's suites name.
+ASAN=$(for m in $MODULES; do suites_of "$m"; done | tr ' ' '\n' | sed -n 's|^asan/|build-asan/tests/|p' | sort -u | tr '\n' ' ')
 
 # The test command analyze_mutants runs in the scratch tree (after its
 # compile command built the mutant): fails when any suite does.
@@ -63,6 +69,8 @@ export CMOCKA_MESSAGE_OUTPUT=TAP
 for s in "$@"; do
     case "$s" in
     unit/*) run_tap "$s" "build/tests/${s#unit/}" ;;
+    asan/*) ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1 \
+        run_tap "$s" "build-asan/tests/${s#asan/}" ;;
     e2e/*) LITBOOK=$PWD/build/litbook run_tap "$s" bash "tests/e2e/${s#e2e/}.sh" ;;
     esac
 done
@@ -72,7 +80,7 @@ chmod +x "$SCRATCH/run-suites"
 
 cd "$SCRATCH" || exit 1
 echo "building the unmutated copy"
-if ! make -j"$JOBS" tool unit $FUZZ >build.log 2>&1; then
+if ! make -j"$JOBS" tool unit $FUZZ $ASAN >build.log 2>&1; then
     tail -20 build.log
     exit 1
 fi
@@ -95,6 +103,7 @@ for m in $MODULES; do
     for t in $suites; do
         case "$t" in
         unit/*) built+=" build/tests/${t#unit/}" ;;
+        asan/*) built+=" build-asan/tests/${t#asan/}" ;;
         e2e/hostile) built+=" $FUZZ" ;;
         esac
     done
@@ -125,7 +134,7 @@ for m in $MODULES; do
         fi
     done
     cp "$ROOT/$src" "$src" && touch "$src" # whatever analyze_mutants left
-    make -j"$JOBS" tool unit $FUZZ >build.log 2>&1 # the unmutated build again
+    make -j"$JOBS" tool unit $FUZZ $ASAN >build.log 2>&1 # the unmutated build again
     k=$(grep -c . "$m.killed.txt" 2>/dev/null)
     s=$(grep -c . "$m.notkilled.txt" 2>/dev/null)
     k=${k:-0} s=${s:-0}

@@ -140,6 +140,27 @@ static void reference_syntax(void **state)
     assert_int_equal(lb_parse_reference("<<>>", 4, &ind, &name, &n), 0);
 }
 
+/* A name is letters (either case), digits, '-' and '_': each range holds
+ * at both ends, and the characters just outside them make it text. */
+static void reference_name_characters(void **state)
+{
+    (void)state;
+    size_t ind, n;
+    const char *name;
+    const char *ok[] = {"<<azAZ09-_>>", "<<Mixed-Case_Name>>", "<<Z>>", "<<z>>", "<<9>>"};
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+        assert_int_equal(lb_parse_reference(ok[i], strlen(ok[i]), &ind, &name, &n), 1);
+        assert_int_equal(n, strlen(ok[i]) - 4);
+    }
+    const char *outside = "@[`{/:.";
+    for (const char *c = outside; *c; c++) {
+        char ref[] = "<<aXb>>";
+        ref[3] = *c;
+        if (lb_parse_reference(ref, strlen(ref), &ind, &name, &n) != 0)
+            fail_msg("%s taken for a reference", ref);
+    }
+}
+
 static void path_with_quote_is_escaped(void **state)
 {
     (void)state;
@@ -163,6 +184,7 @@ int main(void)
         cmocka_unit_test(missing_reference_is_an_error_at_its_line),
         cmocka_unit_test(cycle_is_an_error),
         cmocka_unit_test(reference_syntax),
+        cmocka_unit_test(reference_name_characters),
         cmocka_unit_test(path_with_quote_is_escaped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

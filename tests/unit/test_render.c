@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "buf.h"
+#include "chapter.h"
+#include "diag.h"
 #include "highlight.h"
 #include "publish.h"
 #include "render.h"
@@ -114,6 +116,76 @@ static void test_rewrite_ids(void **state)
     lb_buf_free(&b);
 }
 
+/* The label over each chunk: the engines' languages by their names, and a
+ * fence that is only displayed (no engine) by its own language word. */
+static void test_lang_labels(void **state)
+{
+    (void)state;
+    static const char text[] = "# L\n\n"
+                               "```c {eval=false}\nint x;\n```\n\n"
+                               "```python {eval=false}\nx = 1\n```\n\n"
+                               "```gnuplot\nplot x\n```\n\n"
+                               "```ruby\nputs 1\n```\n\n"
+                               "```text\nplain\n```\n";
+    static const char *const want[] = {"C", "Python", "gnuplot", "ruby", "text"};
+    lb_chapter ch;
+    lb_diag d;
+    if (lb_chapter_load_mem("chapters/l.md", text, sizeof text - 1, &ch, &d) < 0)
+        fail_msg("%d:%d: %s", d.line, d.col, d.msg);
+    assert_int_equal(ch.nchunks, 5);
+    lb_buf b = LB_BUF_INIT, label = LB_BUF_INIT;
+    for (size_t i = 0; i < ch.nchunks; i++) {
+        lb_buf_reset(&b);
+        lb_render_chunk(&ch, &ch.chunks[i], NULL, &b);
+        lb_buf_reset(&label);
+        lb_buf_printf(&label, "<span class=\"lang\">%s</span>", want[i]);
+        if (!strstr(lb_buf_str(&b), lb_buf_str(&label)))
+            fail_msg("chunk %zu: no %s in\n%s", i + 1, lb_buf_str(&label), lb_buf_str(&b));
+    }
+    lb_buf_free(&label);
+    lb_buf_free(&b);
+    lb_chapter_free(&ch);
+}
+
+/* The line under a chunk: "ran in" (and a non-zero exit status) for a C
+ * or a Python chunk that ran, never for one only compiled. */
+static void test_meta_ran_in(void **state)
+{
+    (void)state;
+    static const char text[] = "# M\n\n"
+                               "```c {exit=3}\nint main(void) { return 3; }\n```\n\n"
+                               "```python\nprint(1)\n```\n\n"
+                               "```c {eval=compile}\nint f(void) { return 0; }\n```\n";
+    lb_chapter ch;
+    lb_diag d;
+    if (lb_chapter_load_mem("chapters/m.md", text, sizeof text - 1, &ch, &d) < 0)
+        fail_msg("%d:%d: %s", d.line, d.col, d.msg);
+    assert_int_equal(ch.nchunks, 3);
+    static const char *const command[] = {"cc -O2 a.c", "python3 a.py", "cc -c a.c"};
+    static const double wall[] = {0.0125, 0.0021, 0.5};
+    for (size_t i = 0; i < 3; i++) {
+        lb_result *r = &ch.chunks[i].res;
+        r->status = LB_RES_OK;
+        r->ran = i < 2;
+        r->exit_code = i == 0 ? 3 : 0;
+        r->command = strdup(command[i]);
+        r->first.wall_s = wall[i];
+    }
+    static const char *const want[] = {
+        "<div class=\"chunk-meta\"><code>cc -O2 a.c</code> · ran in 12.5 ms · exit status 3</div>",
+        "<div class=\"chunk-meta\"><code>python3 a.py</code> · ran in 2.1 ms</div>",
+        "<div class=\"chunk-meta\"><code>cc -c a.c</code></div>"};
+    lb_buf b = LB_BUF_INIT;
+    for (size_t i = 0; i < 3; i++) {
+        lb_buf_reset(&b);
+        lb_render_chunk(&ch, &ch.chunks[i], NULL, &b);
+        if (!strstr(lb_buf_str(&b), want[i]))
+            fail_msg("chunk %zu: no %s in\n%s", i + 1, want[i], lb_buf_str(&b));
+    }
+    lb_buf_free(&b);
+    lb_chapter_free(&ch);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -123,6 +195,8 @@ int main(void)
         cmocka_unit_test(test_hl_extract),
         cmocka_unit_test(test_hl_plain_without_highlighter),
         cmocka_unit_test(test_rewrite_ids),
+        cmocka_unit_test(test_lang_labels),
+        cmocka_unit_test(test_meta_ran_in),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

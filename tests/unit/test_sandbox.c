@@ -7,11 +7,16 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include "jail.h"
 #include "sandbox.h"
 #include "spawn.h"
 
@@ -191,9 +196,106 @@ static void test_procs_cap(void **state)
     lb_spawn_result_free(&r);
 }
 
+/* A child that cannot join its cgroup must not run uncontained: the join
+ * reports the failed write. */
+static void test_jail_enter_reports_a_failed_join(void **state)
+{
+    (void)state;
+    lb_jail j;
+    memset(&j, 0, sizeof j);
+    for (int i = 0; i < LB_JAIL_NDIRS; i++)
+        j.procs_fd[i] = -1;
+    assert_int_equal(lb_jail_enter(&j), 0);      /* nothing to join */
+    j.procs_fd[1] = open("/dev/null", O_RDONLY); /* a write to it fails */
+    assert_true(j.procs_fd[1] >= 0);
+    errno = 0;
+    assert_int_equal(lb_jail_enter(&j), -1);
+    assert_int_equal(errno, EBADF);
+    close(j.procs_fd[1]);
+}
+
+/* Without a pids cgroup it may use (not root), procs= is RLIMIT_NPROC,
+ * which counts every task of the user: the cap must sit above those
+ * already running, so that the chunk still gets its own procs, and no
+ * more. Run as an unused uid in a forked copy of this test (a uid cannot
+ * be taken back), before any contained run here, so that the jail finds
+ * the machine as that user does; it reports by exit status. */
+static int child_nproc_above_the_users_tasks(uid_t uid)
+{
+    if (setgroups(0, NULL) < 0 || setgid(uid) < 0 || setuid(uid) < 0)
+        return 10;
+    /* As this user the machine offers no cgroup: said so, and nothing else. */
+    lb_buf how = LB_BUF_INIT;
+    lb_jail_describe(&how);
+    int said = strncmp(lb_buf_str(&how),
+                       "no usable cgroup: process tree sweep; procs limit by "
+                       "RLIMIT_NPROC",
+                       65) == 0;
+    lb_buf_free(&how);
+    if (!said)
+        return 9;
+    pid_t helper[6];
+    for (int i = 0; i < 6; i++) /* the user's other tasks */
+        if ((helper[i] = fork()) == 0) {
+            pause();
+            _exit(0);
+        }
+    char *two[] = {"/bin/sh", "-c", "sleep 0.2 & sleep 0.2 & wait; echo ok", NULL};
+    char *many[] = {"/bin/sh", "-c",
+                    "n=0; while [ $n -lt 40 ]; do sleep 5 & n=$((n+1)); done 2>/dev/null; "
+                    "echo started",
+                    NULL};
+    lb_spawn_req req = {0};
+    req.timeout_s = 10;
+    req.contain = 1;
+    req.max_procs = 4;
+    lb_spawn_result r;
+    req.argv = two;
+    int rc = lb_spawn_run(&req, &r);
+    int bad = rc != 0                                   ? 11
+              : !r.procs_capped                         ? 12
+              : !r.exited || r.exit_code                ? 13
+              : strcmp(lb_buf_str(&r.out), "ok\n") != 0 ? 14
+                                                        : 0;
+    lb_spawn_result_free(&r);
+    req.argv = many;
+    if (!bad && lb_spawn_run(&req, &r) == 0) {
+        if (r.wall_s >= 5 || (r.exited && r.exit_code == 0 && !strstr(lb_buf_str(&r.err), "fork") &&
+                              !strstr(lb_buf_str(&r.err), "Resource")))
+            bad = 15; /* the cap did not hold */
+        lb_spawn_result_free(&r);
+    } else if (!bad) {
+        bad = 16;
+    }
+    for (int i = 0; i < 6; i++)
+        if (helper[i] > 0) {
+            kill(helper[i], SIGKILL);
+            waitpid(helper[i], NULL, 0);
+        }
+    return bad;
+}
+
+static void test_nproc_above_the_users_tasks(void **state)
+{
+    (void)state;
+    if (getuid() != 0)
+        skip(); /* it needs to become a user with nothing else running */
+    uid_t uid = (uid_t)(40000 + getpid() % 20000);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        _exit(child_nproc_above_the_users_tasks(uid));
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_nproc_above_the_users_tasks), /* first: see there */
+        cmocka_unit_test(test_jail_enter_reports_a_failed_join),
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_values),
         cmocka_unit_test(test_bad_values),

@@ -153,6 +153,62 @@ static void test_stdin_epipe_not_retried(void **state)
     free(data);
 }
 
+/* Signals that land while the output is pumped, from a handler installed
+ * without SA_RESTART (so a blocking call they interrupt fails with EINTR):
+ * the streams must come through whole. */
+static volatile sig_atomic_t usr1_seen;
+static volatile int storm_on;
+
+static void on_usr1(int sig)
+{
+    (void)sig;
+    usr1_seen++;
+}
+
+static void *signal_storm(void *p)
+{
+    pthread_t target = *(pthread_t *)p;
+    struct timespec gap = {0, 20000};
+    while (__atomic_load_n(&storm_on, __ATOMIC_SEQ_CST)) {
+        pthread_kill(target, SIGUSR1);
+        nanosleep(&gap, NULL);
+    }
+    return NULL;
+}
+
+static void test_signals_without_restart(void **state)
+{
+    (void)state;
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_usr1;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0; /* no SA_RESTART */
+    assert_int_equal(sigaction(SIGUSR1, &sa, &old), 0);
+    size_t n = (size_t)1 << 20;
+    char *data = pattern(n);
+    lb_spawn_req req = {.stdin_data = data, .stdin_len = n, .timeout_s = 20};
+    lb_spawn_result res;
+    pthread_t self = pthread_self(), storm;
+    usr1_seen = 0;
+    __atomic_store_n(&storm_on, 1, __ATOMIC_SEQ_CST);
+    assert_int_equal(pthread_create(&storm, NULL, signal_storm, &self), 0);
+    int rc =
+        run_sh("cat; for i in 1 2 3 4 5 6 7 8 9 10; do echo $i >&2; sleep 0.02; done", &req, &res);
+    __atomic_store_n(&storm_on, 0, __ATOMIC_SEQ_CST);
+    pthread_join(storm, NULL);
+    sigaction(SIGUSR1, &old, NULL);
+    assert_int_equal(rc, 0);
+    assert_true(usr1_seen > 10); /* the signals did land (thousands, unloaded) */
+    assert_true(res.exited);
+    assert_int_equal(res.exit_code, 0);
+    assert_int_equal(res.out.len, n);
+    assert_memory_equal(res.out.ptr, data, n);
+    assert_string_equal(res.err.ptr, "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n");
+    lb_spawn_result_free(&res);
+    free(data);
+}
+
 static void test_stdin_default_is_dev_null(void **state)
 {
     (void)state;
@@ -314,6 +370,35 @@ static void test_nonexistent_program(void **state)
     assert_no_zombies();
 }
 
+/* A PATH entry that is a file, not a folder (ENOTDIR), says nothing about
+ * the program: not found is ENOENT, as execvp says, not EACCES. */
+static void test_path_entry_not_a_folder(void **state)
+{
+    (void)state;
+    char file[] = "/tmp/test_spawn_path_XXXXXX";
+    int fd = mkstemp(file);
+    assert_true(fd >= 0);
+    close(fd);
+    char *old = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
+    char path[128];
+    snprintf(path, sizeof path, "%s:/nonexistent", file);
+    setenv("PATH", path, 1);
+    char rel[] = "litbook-no-such-program";
+    char *argv[] = {rel, NULL};
+    lb_spawn_req req = {.argv = argv, .timeout_s = 5};
+    lb_spawn_result res;
+    int rc = lb_spawn_run(&req, &res);
+    if (old)
+        setenv("PATH", old, 1);
+    else
+        unsetenv("PATH");
+    free(old);
+    unlink(file);
+    assert_int_equal(rc, -1);
+    assert_int_equal(res.exec_errno, ENOENT);
+    lb_spawn_result_free(&res);
+}
+
 /* A failure in the child (after fork) comes back through the exec pipe. */
 static void test_exec_failure_in_child(void **state)
 {
@@ -393,6 +478,57 @@ static void test_rlimit_fsize(void **state)
     rmdir(dir);
 }
 
+/* The limits asked for, under an inherited hard limit that is finite: what
+ * is above it comes down to it (setrlimit would fail otherwise), what is
+ * below it is kept as asked. Run in a forked copy of this test, since a
+ * lowered hard limit cannot be raised again; it reports by exit status. */
+static int limits_seen(const char *limits, const char *row, unsigned long long *soft,
+                       unsigned long long *hard)
+{
+    const char *p = strstr(limits, row);
+    return p && sscanf(p + strlen(row), " %llu %llu", soft, hard) == 2 ? 0 : -1;
+}
+
+static int child_rlimits_clamped(void)
+{
+    struct rlimit fs = {1 << 20, 8 << 20}, cpu = {30, 40};
+    if (setrlimit(RLIMIT_FSIZE, &fs) < 0 || setrlimit(RLIMIT_CPU, &cpu) < 0)
+        return 10;
+    unsigned long long soft, hard;
+    lb_spawn_req above = {.timeout_s = 5, .rlimit_fsize_bytes = 64 << 20, .rlimit_cpu_s = 100};
+    lb_spawn_result res;
+    if (run_sh("cat /proc/self/limits", &above, &res) != 0 || !res.exited || res.exit_code)
+        return 11;
+    if (limits_seen(res.out.ptr, "Max file size", &soft, &hard) < 0 || soft != 8 << 20 ||
+        hard != 8 << 20)
+        return 12;
+    if (limits_seen(res.out.ptr, "Max cpu time", &soft, &hard) < 0 || soft != 40 || hard != 40)
+        return 13;
+    lb_spawn_result_free(&res);
+    lb_spawn_req below = {.timeout_s = 5, .rlimit_fsize_bytes = 4096, .rlimit_cpu_s = 5};
+    if (run_sh("cat /proc/self/limits", &below, &res) != 0 || !res.exited || res.exit_code)
+        return 14;
+    if (limits_seen(res.out.ptr, "Max file size", &soft, &hard) < 0 || soft != 4096 || hard != 4096)
+        return 15;
+    if (limits_seen(res.out.ptr, "Max cpu time", &soft, &hard) < 0 || soft != 5 || hard != 6)
+        return 16;
+    lb_spawn_result_free(&res);
+    return 0;
+}
+
+static void test_rlimits_under_a_finite_hard_limit(void **state)
+{
+    (void)state;
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        _exit(child_rlimits_clamped());
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 static void test_describe_formats(void **state)
 {
     (void)state;
@@ -460,6 +596,7 @@ int main(void)
         cmocka_unit_test(test_stdin_roundtrip_large),
         cmocka_unit_test(test_stdin_unread),
         cmocka_unit_test(test_stdin_epipe_not_retried),
+        cmocka_unit_test(test_signals_without_restart),
         cmocka_unit_test(test_stdin_default_is_dev_null),
         cmocka_unit_test(test_exit_code),
         cmocka_unit_test(test_segv),
@@ -469,11 +606,13 @@ int main(void)
         cmocka_unit_test(test_output_truncated),
         cmocka_unit_test(test_default_cap_is_1mib),
         cmocka_unit_test(test_nonexistent_program),
+        cmocka_unit_test(test_path_entry_not_a_folder),
         cmocka_unit_test(test_exec_failure_in_child),
         cmocka_unit_test(test_cwd),
         cmocka_unit_test(test_envp),
         cmocka_unit_test(test_rusage),
         cmocka_unit_test(test_rlimit_fsize),
+        cmocka_unit_test(test_rlimits_under_a_finite_hard_limit),
         cmocka_unit_test(test_describe_formats),
         cmocka_unit_test(test_concurrent_threads),
     };
