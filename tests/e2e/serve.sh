@@ -92,7 +92,7 @@ check "an edit rebuilds and the served page shows the mismatch" has "hello from 
 check "... as an error in the page" has 'class="error-box"' "$BOOK/page"
 check "... and on the terminal, in GCC form" test "$(errors)" -gt "$e"
 check "... naming what changed" has "chapters/01-greet.md changed; rebuilding" "$LOG"
-check "the open page was told to reload" wait_for '[ "$(events)" -ge 2 ]' 50
+check "the open page was told to reload" wait_for '[ "$(events)" -ge 2 ]' 150
 
 # Fixed back: a clean page again.
 n=$(builds)
