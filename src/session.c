@@ -75,16 +75,7 @@ static int alive(const lb_session *s)
 static _Noreturn void exec_bwrap(const lb_session *s, char *const *argv, int ctl, int errw,
                                  int failw)
 {
-    struct sigaction dfl;
-    memset(&dfl, 0, sizeof dfl);
-    dfl.sa_handler = SIG_DFL;
-    sigemptyset(&dfl.sa_mask);
-    for (int sig = 1; sig < NSIG; sig++)
-        if (sig != SIGKILL && sig != SIGSTOP)
-            sigaction(sig, &dfl, NULL);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
+    lb_child_default_signals();
     int null = open("/dev/null", O_RDWR);
     if (setpgid(0, 0) == 0 && (!s->jailed || lb_jail_enter(&s->jail) == 0) && null >= 0 &&
         dup2(null, 0) == 0 && dup2(null, 1) == 1 && dup2(errw, 2) == 2 &&

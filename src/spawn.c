@@ -243,8 +243,7 @@ static _Noreturn void child_fail(const child_plan *plan)
     _exit(127);
 }
 
-/* Runs in the child between fork and exec: async-signal-safe calls only. */
-static _Noreturn void child_exec(const child_plan *plan)
+void lb_child_default_signals(void)
 {
     /* Dispositions the parent ignores (SIGPIPE, maybe SIGINT under nohup)
      * would survive exec; the chunk should run with defaults whatever way
@@ -260,6 +259,12 @@ static _Noreturn void child_exec(const child_plan *plan)
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/* Runs in the child between fork and exec: async-signal-safe calls only. */
+static _Noreturn void child_exec(const child_plan *plan)
+{
+    lb_child_default_signals();
 
     if (setpgid(0, 0) < 0)
         child_fail(plan);

@@ -100,6 +100,11 @@ void lb_spawn_result_free(lb_spawn_result *res);
  * chunk is done (the job scheduler does after every job). */
 void lb_spawn_end_session(void);
 
+/* For a child between fork and exec (async-signal-safe): every signal
+ * back to its default disposition and none blocked, so a program runs the
+ * same whatever litbook ignores or blocks. */
+void lb_child_default_signals(void);
+
 /* "exit status 3", "killed by signal 11 (Segmentation fault)", "timed out
  * after 1 s" (0.5 s, 2.5 s: no trailing zeros), "could not start: No such
  * file or directory": a human description of how the child ended, appended
