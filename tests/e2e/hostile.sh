@@ -29,16 +29,6 @@ can_cap_procs() {
     return 1
 }
 
-# No process whose command line holds $1 (zombies included: they must have
-# been reaped too).
-none_running() {
-    local p
-    for p in /proc/[0-9]*; do
-        tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF -- "$1" && return 1
-    done
-    return 0
-}
-
 # Only what litbook and the test harness write: chapters/, out/, logs.
 tree_clean() {
     [ -z "$(cd "$BOOK" && ls -A | grep -vxE 'chapters|out|out.log|err.log')" ] &&

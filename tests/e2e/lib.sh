@@ -94,6 +94,16 @@ strays() {
     [ "$n" -eq 0 ]
 }
 
+# No process whose command line holds $1, zombies included (they must
+# have been reaped too).
+none_running() {
+    local p
+    for p in /proc/[0-9]*; do
+        tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF -- "$1" && return 1
+    done
+    return 0
+}
+
 done_testing() {
     echo "1..$TESTS_RUN"
 }

@@ -19,15 +19,6 @@ if ! command -v bwrap >/dev/null; then
     exit 0
 fi
 
-# No process whose command line holds $1, zombies included.
-none_running_cmd() {
-    local p
-    for p in /proc/[0-9]*; do
-        tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF -- "$1" && return 1
-    done
-    return 0
-}
-
 ID=$$-$RANDOM # names the markers a chunk tries to leave on the host
 SERVER_PID=
 cleanup() {
@@ -263,8 +254,8 @@ check "cflags=-wrapper: nor the chapters" test ! -e "$BOOK/chapters/wrapped.md"
 check "gnuplot system(): not on the host" test ! -e "/tmp/lb-gp-$ID"
 check "gnuplot system(): nor in the chapters" test ! -e "$BOOK/chapters/gp.md"
 check "gnuplot system(): the plot is still drawn" has "<svg" "$P"
-check "gnuplot system(): its daemon is gone" none_running_cmd "sleep 271.5"
-check "compiler's daemon: gone after the build" none_running_cmd "sleep 271.7"
+check "gnuplot system(): its daemon is gone" none_running "sleep 271.5"
+check "compiler's daemon: gone after the build" none_running "sleep 271.7"
 kill "$SERVER_PID" 2>/dev/null
 SERVER_PID=
 
