@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -219,9 +220,15 @@ int lb_fails_cacheable(const lb_chunk *c)
            c->res.end != LB_END_NONE;
 }
 
-static int rule(lb_attr_error *err, int col, const char *msg)
+static int rule(lb_attr_error *err, int col, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int rule(lb_attr_error *err, int col, const char *fmt, ...)
 {
-    snprintf(err->msg, sizeof err->msg, "%s", msg);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
     err->col = col;
     return -1;
 }
@@ -233,14 +240,11 @@ int lb_fails_check_chunk(const lb_chunk *c, lb_attr_error *err)
     if (o->fails.kind == LB_FAILS_NONE || !kv)
         return 0;
     int col = kv->col;
-    if (o->fails.kind == LB_FAILS_COMPILE && !(o->engine->flags & LB_ENG_COMPILE)) {
-        snprintf(err->msg, sizeof err->msg,
-                 "fails=compile is for compiled chunks (c, cpp): a %s chunk is not compiled (a "
-                 "syntax error ends its run; use fails=any)",
-                 o->engine->name);
-        err->col = col;
-        return -1;
-    }
+    if (o->fails.kind == LB_FAILS_COMPILE && !(o->engine->flags & LB_ENG_COMPILE))
+        return rule(err, col,
+                    "fails=compile is for compiled chunks (c, cpp): a %s chunk is not compiled "
+                    "(a syntax error ends its run; use fails=any)",
+                    o->engine->name);
     if (o->fails.kind == LB_FAILS_SANITIZER && !o->sanitize)
         return rule(err, col,
                     "fails=sanitizer needs a sanitizer to report: add sanitize=address, "
