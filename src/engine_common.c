@@ -1,5 +1,6 @@
 /* What every engine shares: a chunk's scratch folder, what its sandbox
- * shows, and how a result that ran is judged. */
+ * shows, how a result that ran is judged, and the state of an engine that
+ * runs one tool. */
 #include "engines.h"
 
 #include <errno.h>
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache.h"
 #include "fails.h"
 #include "fsutil.h"
 #include "match.h"
@@ -141,4 +143,31 @@ void lb_check_result(lb_chunk *c)
         return;
     res->verified = c->expected != NULL;
     res->status = LB_RES_OK;
+}
+
+void *lb_tool_state_new(const char *tool, lb_strv *tools)
+{
+    lb_strv_push(tools, tool);
+    lb_tool_state *st = lb_xcalloc(1, sizeof *st);
+    st->tool = tool;
+    return st;
+}
+
+void lb_tool_state_free(void *state)
+{
+    lb_tool_state *st = state;
+    if (st)
+        free(st->id);
+    free(st);
+}
+
+void lb_tool_state_prepare(void *state, const lb_engine_env *env, lb_engine_job *jobs, size_t n)
+{
+    lb_tool_state *st = state;
+    (void)jobs;
+    if (!n)
+        return;
+    st->id = lb_tool_identity(env->cache_dir, st->tool);
+    if (!st->id) /* a missing tool shows when a chunk runs it */
+        st->id = lb_xstrdup(st->tool);
 }

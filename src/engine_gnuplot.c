@@ -258,42 +258,17 @@ static void gnuplot_run(const lb_engine_env *env, lb_engine_job *j, lb_strv *dep
     free(dir);
 }
 
-/* The engine's state: the tool's identity, for keys. */
-typedef struct {
-    char *id;
-} gp_state;
-
 static void *gnuplot_setup(lb_ctx *ctx, lb_strv *tools)
 {
     (void)ctx;
-    lb_strv_push(tools, "gnuplot");
-    return lb_xcalloc(1, sizeof(gp_state));
-}
-
-static void gnuplot_free(void *state)
-{
-    gp_state *st = state;
-    if (st)
-        free(st->id);
-    free(st);
-}
-
-static void gnuplot_prepare(void *state, const lb_engine_env *env, lb_engine_job *jobs, size_t n)
-{
-    gp_state *st = state;
-    (void)jobs;
-    if (!n)
-        return;
-    st->id = lb_tool_identity(env->cache_dir, "gnuplot");
-    if (!st->id)
-        st->id = lb_xstrdup("gnuplot");
+    return lb_tool_state_new("gnuplot", tools);
 }
 
 /* Keyed in its job, once the data it reads is made: the data's contents
  * are part of it. */
 static void gnuplot_key(const lb_engine_env *env, lb_engine_job *j, lb_hash *h)
 {
-    const gp_state *st = j->state;
+    const lb_tool_state *st = j->state;
     (void)env;
     lb_hash_str(h, st->id);
     lb_hash_str(h, j->c->code);
@@ -318,8 +293,8 @@ const lb_engine_def lb_engine_gnuplot_def = {
     .svg_title = "<title>Gnuplot</title>",
     .script_label = "gnuplot script",
     .setup = gnuplot_setup,
-    .free_state = gnuplot_free,
-    .prepare = gnuplot_prepare,
+    .free_state = lb_tool_state_free,
+    .prepare = lb_tool_state_prepare,
     .key = gnuplot_key,
     .run = gnuplot_run,
 };

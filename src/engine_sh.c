@@ -27,39 +27,15 @@ static const char PRELUDE[] =
     "lb_claim() { local t=$1 l=${BASH_LINENO[0]} r=failed; shift; if \"$@\"; then r=held; fi; "
     "printf 'claim %s %s %s\\n' $r \"$l\" \"$(lb__esc \"$t\")\" >>\"$LITBOOK_RESULTS\"; }\n";
 
-typedef struct {
-    char *id; /* lb_tool_identity of bash, for keys */
-} sh_state;
-
 static void *sh_setup(lb_ctx *ctx, lb_strv *tools)
 {
     (void)ctx;
-    lb_strv_push(tools, "bash");
-    return lb_xcalloc(1, sizeof(sh_state));
-}
-
-static void sh_free(void *state)
-{
-    sh_state *st = state;
-    if (st)
-        free(st->id);
-    free(st);
-}
-
-static void sh_prepare(void *state, const lb_engine_env *env, lb_engine_job *jobs, size_t n)
-{
-    sh_state *st = state;
-    (void)jobs;
-    if (!n)
-        return;
-    st->id = lb_tool_identity(env->cache_dir, "bash");
-    if (!st->id)
-        st->id = lb_xstrdup("bash"); /* the failure shows when it runs */
+    return lb_tool_state_new("bash", tools);
 }
 
 static void sh_key(const lb_engine_env *env, lb_engine_job *j, lb_hash *h)
 {
-    const sh_state *st = j->state;
+    const lb_tool_state *st = j->state;
     (void)env;
     lb_hash_str(h, st->id);
     lb_hash_str(h, PRELUDE);
@@ -194,8 +170,8 @@ const lb_engine_def lb_engine_sh_def = {
     .options = sh_options,
     .value_call = "lb_value %s TEXT",
     .setup = sh_setup,
-    .free_state = sh_free,
-    .prepare = sh_prepare,
+    .free_state = lb_tool_state_free,
+    .prepare = lb_tool_state_prepare,
     .key = sh_key,
     .run = sh_run,
 };

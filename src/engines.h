@@ -120,4 +120,17 @@ void lb_engine_key_program(const lb_engine_job *j, lb_hash *h);
 /* Appends the words of v (and their count) to h. */
 void lb_engine_hash_strv(lb_hash *h, const lb_strv *v);
 
+/* The state of an engine that runs one tool (gnuplot, bash): the tool's
+ * identity, for its keys. */
+typedef struct {
+    const char *tool; /* static */
+    char *id;         /* lb_tool_identity, or the tool's name when it tells none */
+} lb_tool_state;
+/* For a setup hook: appends tool (a static string) to tools, which the
+ * sandbox must show, and returns a new state (owned; lb_tool_state_free). */
+void *lb_tool_state_new(const char *tool, lb_strv *tools);
+void lb_tool_state_free(void *state);
+/* A prepare hook: probes the tool once, when any chunk uses it. */
+void lb_tool_state_prepare(void *state, const lb_engine_env *env, lb_engine_job *jobs, size_t n);
+
 #endif
