@@ -11,8 +11,10 @@
  *   - in a cgroup v1 pids hierarchy (hybrid machines), a cgroup of the
  *     calling thread's own, entered once: v1 places single threads, and a
  *     process is born in the cgroup of the thread that forks it, so the
- *     child needs no migration (each one waits for an RCU grace period,
- *     about 20 ms here, which per run left a core idle). pids.max is set
+ *     child needs no migration (a move of a whole process waits for an
+ *     RCU grace period, 7 to 20 ms here, which per run left a core idle;
+ *     a child that must move, into a memory cgroup, moves its one thread
+ *     instead, see lb_jail_enter). pids.max is set
  *     for each run, to the chunk's limit plus the thread itself, and back to
  *     "max" after it. Failing that, a fresh v1 pids directory per run;
  *   - failing both, RLIMIT_NPROC (useful only when not root) and a sweep of
