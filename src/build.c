@@ -575,7 +575,7 @@ static void run_chunk_job(void *arg)
         if (j->origins && !c->res.origins)
             c->res.origins = lb_xstrdup(j->origins);
         if ((c->res.status == LB_RES_OK || lb_fails_cacheable(c)) && !cut_short)
-            lb_cache_store(b->cache_dir, j->key, &c->res, &deps);
+            lb_cache_store_memo(b->cache_dir, j->key, &c->res, &deps, b->deps);
         for (size_t k = 0; b->o->on_read && k < deps.n; k++)
             lb_dep_memo_note(b->deps, deps.v[k]);
         if (cut_short)

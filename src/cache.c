@@ -92,59 +92,6 @@ static void put_stat(lb_buf *b, const char *name, const lb_run_stat *s)
     put_num(b, name, "%a %a %ld", s->wall_s, s->cpu_s, s->maxrss_kb);
 }
 
-int lb_cache_store(const char *dir, const char *key, const lb_result *r, const lb_strv *deps)
-{
-    lb_buf b = LB_BUF_INIT;
-    lb_buf_puts(&b, CACHE_MAGIC);
-    put_num(&b, "status", "%d %d %d %d %d", (int)r->status, r->ran, r->exit_code, (int)r->end,
-            r->signo);
-    put_str(&b, "failure", r->failure);
-    put_str(&b, "detail", r->detail);
-    put_str(&b, "compile_log", r->compile_log);
-    if (r->out)
-        put_rec(&b, "out", r->out, r->out_len);
-    if (r->err)
-        put_rec(&b, "err", r->err, r->err_len);
-    put_num(&b, "dropped", "%zu %zu", r->out_dropped, r->err_dropped);
-    put_stat(&b, "first", &r->first);
-    for (int i = 0; i < r->nruns; i++)
-        put_stat(&b, "run", &r->runs[i]);
-    put_str(&b, "svg", r->svg);
-    put_str(&b, "command", r->command);
-    put_str(&b, "origins", r->origins);
-    lb_buf rec = LB_BUF_INIT;
-    for (size_t i = 0; i < r->nvalues; i++) {
-        lb_buf_reset(&rec);
-        lb_pub_format_value(&r->values[i], &rec);
-        put_rec(&b, "value", rec.ptr, rec.len);
-    }
-    for (size_t i = 0; i < r->nclaims; i++) {
-        lb_buf_reset(&rec);
-        lb_pub_format_claim(&r->claims[i], &rec);
-        put_rec(&b, "claim", rec.ptr, rec.len);
-    }
-    lb_buf_free(&rec);
-    for (size_t i = 0; deps && i < deps->n; i++) {
-        struct stat st;
-        char h[33];
-        if (stat(deps->v[i], &st) < 0 || lb_file_hash(deps->v[i], h) < 0)
-            continue; /* a vanished header: nothing to check later */
-        lb_buf line = LB_BUF_INIT;
-        lb_buf_printf(&line, "%lld %lld %s %s", (long long)st.st_size,
-                      (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec, h,
-                      deps->v[i]);
-        put_rec(&b, "dep", line.ptr, line.len);
-        lb_buf_free(&line);
-    }
-    lb_buf_puts(&b, "end 0\n\n");
-    lb_buf path = LB_BUF_INIT;
-    lb_buf_printf(&path, "%s/%s", dir, key);
-    int rc = lb_mkdirs(dir) == 0 ? lb_write_file_atomic(path.ptr, b.ptr, b.len) : -1;
-    lb_buf_free(&path);
-    lb_buf_free(&b);
-    return rc;
-}
-
 /* What one build learned about a dependency: chunks share headers
  * (stdio.h is read by all of them), so each is stat'ed, and hashed if need
  * be, once per build. */
@@ -207,6 +154,94 @@ static dep_seen *seen(lb_dep_memo *m, const char *path)
     d->next = m->bucket[h];
     m->bucket[h] = d;
     return d;
+}
+
+/* A dependency's record line ("SIZE MTIME HASH PATH"): from the build's
+ * memo when there is one, so that a header every chunk includes is read
+ * and hashed once per build rather than once per chunk (stdio.h and its
+ * 25 headers, 100 times in a cold build of 100 chunks). The memo's stat is
+ * from the header's first sight in this build: were the file changed since,
+ * the next build sees another mtime, hashes it, and reruns. Returns -1 for
+ * a file that is not there. */
+static int dep_line(lb_dep_memo *m, const char *path, lb_buf *line)
+{
+    long long size, mtime;
+    char h[33];
+    if (m) {
+        pthread_mutex_lock(&m->mu);
+        dep_seen *d = seen(m, path);
+        if (d->exists && !d->hash[0] && lb_file_hash(path, d->hash) < 0)
+            d->hash[0] = '\0';
+        int ok = d->exists && d->hash[0];
+        size = d->size;
+        mtime = d->mtime;
+        memcpy(h, d->hash, sizeof h);
+        pthread_mutex_unlock(&m->mu);
+        if (!ok)
+            return -1;
+    } else {
+        struct stat st;
+        if (stat(path, &st) < 0 || lb_file_hash(path, h) < 0)
+            return -1;
+        size = (long long)st.st_size;
+        mtime = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+    }
+    lb_buf_printf(line, "%lld %lld %s %s", size, mtime, h, path);
+    return 0;
+}
+
+int lb_cache_store(const char *dir, const char *key, const lb_result *r, const lb_strv *deps)
+{
+    return lb_cache_store_memo(dir, key, r, deps, NULL);
+}
+
+int lb_cache_store_memo(const char *dir, const char *key, const lb_result *r, const lb_strv *deps,
+                        lb_dep_memo *memo)
+{
+    lb_buf b = LB_BUF_INIT;
+    lb_buf_puts(&b, CACHE_MAGIC);
+    put_num(&b, "status", "%d %d %d %d %d", (int)r->status, r->ran, r->exit_code, (int)r->end,
+            r->signo);
+    put_str(&b, "failure", r->failure);
+    put_str(&b, "detail", r->detail);
+    put_str(&b, "compile_log", r->compile_log);
+    if (r->out)
+        put_rec(&b, "out", r->out, r->out_len);
+    if (r->err)
+        put_rec(&b, "err", r->err, r->err_len);
+    put_num(&b, "dropped", "%zu %zu", r->out_dropped, r->err_dropped);
+    put_stat(&b, "first", &r->first);
+    for (int i = 0; i < r->nruns; i++)
+        put_stat(&b, "run", &r->runs[i]);
+    put_str(&b, "svg", r->svg);
+    put_str(&b, "command", r->command);
+    put_str(&b, "origins", r->origins);
+    lb_buf rec = LB_BUF_INIT;
+    for (size_t i = 0; i < r->nvalues; i++) {
+        lb_buf_reset(&rec);
+        lb_pub_format_value(&r->values[i], &rec);
+        put_rec(&b, "value", rec.ptr, rec.len);
+    }
+    for (size_t i = 0; i < r->nclaims; i++) {
+        lb_buf_reset(&rec);
+        lb_pub_format_claim(&r->claims[i], &rec);
+        put_rec(&b, "claim", rec.ptr, rec.len);
+    }
+    lb_buf_free(&rec);
+    lb_buf line = LB_BUF_INIT;
+    for (size_t i = 0; deps && i < deps->n; i++) {
+        lb_buf_reset(&line);
+        if (dep_line(memo, deps->v[i], &line) == 0) /* else vanished: nothing to check later */
+            put_rec(&b, "dep", line.ptr, line.len);
+    }
+    lb_buf_free(&line);
+    lb_buf_puts(&b, "end 0\n\n");
+    lb_buf path = LB_BUF_INIT;
+    lb_buf_printf(&path, "%s/%s", dir, key);
+    int rc = lb_mkdirs(dir) == 0 ? lb_write_file_atomic(path.ptr, b.ptr, b.len) : -1;
+    lb_buf_free(&path);
+    lb_buf_free(&b);
+    return rc;
 }
 
 void lb_dep_memo_note(lb_dep_memo *m, const char *path)

@@ -49,6 +49,10 @@ int lb_cache_load_memo(const char *dir, const char *key, lb_result *r, lb_dep_me
 /* Stores r under key with deps (paths). Returns 0 or -1 (not fatal: the
  * next build reruns). */
 int lb_cache_store(const char *dir, const char *key, const lb_result *r, const lb_strv *deps);
+/* lb_cache_store with a build's memo (NULL: none): each dependency is
+ * hashed once per build, and is in the memo afterwards. */
+int lb_cache_store_memo(const char *dir, const char *key, const lb_result *r, const lb_strv *deps,
+                        lb_dep_memo *memo);
 
 /* A tool's identity for cache keys: its resolved path and what
  * `prog --version` prints, remembered in DIR/tools keyed by the binary's

@@ -163,6 +163,39 @@ static void test_changed_dep_is_a_miss(void **state)
     assert_int_equal(loads(f), 0);
 }
 
+/* Stored through a build's memo, the entry records what storing without
+ * one records (size, mtime, hash, path), for two chunks that share the
+ * header, and a change to the header after the build is still a miss. */
+static void test_store_through_memo_records_the_same(void **state)
+{
+    fixture *f = *state;
+    lb_buf plain = LB_BUF_INIT, memo_rec = LB_BUF_INIT;
+    read_entry(f, &plain);
+    lb_result r;
+    memset(&r, 0, sizeof r);
+    r.status = LB_RES_OK;
+    r.ran = 1;
+    r.out = "hello\n";
+    r.out_len = 6;
+    lb_strv deps = {0};
+    lb_strv_push(&deps, f->header);
+    lb_dep_memo *m = lb_dep_memo_new();
+    const char *other = "fedcba9876543210fedcba9876543210";
+    assert_int_equal(lb_cache_store_memo(f->dir, other, &r, &deps, m), 0);
+    assert_int_equal(lb_cache_store_memo(f->dir, KEY, &r, &deps, m), 0); /* from the memo */
+    lb_dep_memo_free(m);
+    lb_strv_free(&deps);
+    read_entry(f, &memo_rec);
+    assert_string_equal(memo_rec.ptr, plain.ptr);
+    lb_buf_free(&plain);
+    lb_buf_free(&memo_rec);
+    lb_result got;
+    assert_int_equal(lb_cache_load(f->dir, other, &got), 1);
+    lb_result_free(&got);
+    test_changed_dep_is_a_miss(state);
+    assert_int_equal(lb_cache_load(f->dir, other, &got), 0);
+}
+
 /* A tool's identity for the cache keys: its path and what --version says,
  * remembered in dir/tools-*. */
 static void make_tool(const fixture *f, char *tool, size_t size)
@@ -246,6 +279,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_zeroed_hash_is_a_miss, setup, teardown),
         cmocka_unit_test_setup_teardown(test_short_dep_record_is_a_miss, setup, teardown),
         cmocka_unit_test_setup_teardown(test_changed_dep_is_a_miss, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store_through_memo_records_the_same, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tool_identity_says_the_version, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tool_identity_empty_memo_ignored, setup, teardown),
     };
