@@ -229,6 +229,15 @@ static int open_in(const char *dir, const char *file)
     return fd;
 }
 
+/* What a child writes "0" to, to join a v1 cgroup: "tasks", else (not
+ * ours to write, on a machine that delegated only cgroup.procs)
+ * "cgroup.procs". See lb_jail_enter. */
+static int open_join(const char *dir)
+{
+    int fd = open_in(dir, "tasks");
+    return fd >= 0 ? fd : open_in(dir, "cgroup.procs");
+}
+
 /* Makes base/litbook-PID-N; returns it (caller frees) or NULL. */
 static char *make_cgroup(const char *base)
 {
@@ -407,7 +416,7 @@ static void cap_memory(lb_jail *j, unsigned long long max_memory)
         write_str(dir, "memory.memsw.limit_in_bytes", cap);
         j->mem_dir = dir;
         j->oom_base = oom_count(dir, "memory.oom_control");
-        j->procs_fd[2] = open_in(dir, "tasks"); /* see lb_jail_enter */
+        j->procs_fd[2] = open_join(dir);
         j->mem_capped = j->procs_fd[2] >= 0;
     }
 }
@@ -436,7 +445,7 @@ void lb_jail_open(lb_jail *j, unsigned long max_procs, unsigned long long max_me
             j->thread_dir = NULL;
     }
     if (M.v1_pids && !j->pids_capped && max_procs && (j->dirs[1] = make_cgroup(M.v1_pids))) {
-        j->procs_fd[1] = open_in(j->dirs[1], "tasks"); /* see lb_jail_enter */
+        j->procs_fd[1] = open_join(j->dirs[1]);
         if (write_str(j->dirs[1], "pids.max", cap) == 0)
             j->pids_capped = 1;
     }
