@@ -44,6 +44,10 @@ typedef struct {
     lb_strv hide;  /* existing host folders covered with an empty tmpfs */
     lb_strv show;  /* host paths shown read-only again, even inside a hidden one */
     char *out_dir; /* never shown, whatever a show says */
+    /* Where the build remembers that this sandbox worked (sandbox.h), or
+     * NULL (borrowed): a sandbox lost before its runner reported removes
+     * it, so the next build tries bwrap again before trusting it. */
+    const char *trust_memo;
 } lb_bwrap_cfg;
 
 /* One process: its folder and what else it may read. */

@@ -32,6 +32,7 @@ typedef struct lb_sandbox_s {
     int state;     /* 0: not tried; 1: works; -1: does not */
     int as_uid;    /* the uid a scratch folder must belong to (-1: ours) */
     char why[512]; /* why there is none */
+    char *memo;    /* OUT/.cache/sandbox-trial (owned): see lb_sandbox_get */
 } lb_sandbox;
 
 /* Configures s for a build writing to out_dir (absolute), whose chunks
@@ -45,8 +46,13 @@ void lb_sandbox_free(lb_sandbox *s);
 
 /* The sandbox to run in, NULL to run without one (mode off, or auto and
  * it does not work here: warned once), after a trial run on first use in
- * a folder made under tmp_root. *fatal is set (and NULL returned) under
- * strict when it does not work. Thread-safe. */
+ * a folder made under tmp_root. A trial that worked is remembered in the
+ * cache with what it depended on (bwrap's and the runner's files, the boot,
+ * the uid, the kernel's user-namespace settings, the sandbox's command
+ * line): while all of that is unchanged, later builds skip it (a whole
+ * bubblewrap start, a third of what litbook adds to a one-chunk edit). A
+ * sandbox that is lost before its runner reports forgets it. *fatal is set
+ * (and NULL returned) under strict when it does not work. Thread-safe. */
 const lb_bwrap_cfg *lb_sandbox_get(lb_sandbox *s, const char *tmp_root, int *fatal);
 
 /* Makes dir (a fresh scratch folder) writable by the sandbox's uid.

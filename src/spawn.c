@@ -665,6 +665,8 @@ static int run_boxed(const lb_spawn_req *req, run_fds *f, char *path, lb_spawn_r
     res->timed_out = st.timed_out;
     if (!st.timed_out) {
         res->sandbox_lost = 1;
+        if (req->box->trust_memo) /* bwrap may no longer work here: try it anew */
+            unlink(req->box->trust_memo);
         res->box_exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     }
     return 0;

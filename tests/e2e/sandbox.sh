@@ -365,4 +365,43 @@ check "no bwrap on PATH, --sandbox=strict: says why" \
 lb build --sandbox=bogus
 check "--sandbox=bogus: usage error" rc_is 2
 
+# A trial that worked is remembered, and the next build starts no trial
+# sandbox; a sandbox lost before its runner reported forgets it, and the
+# build after tries bwrap again, so a bwrap that stopped working is found.
+mkbook
+printf '# A\n\n```c {#a}\n#include <stdio.h>\nint main(void) { puts("one"); return 0; }\n```\n\n```output\none\n```\n' \
+    >"$BOOK/chapters/a.md"
+mkdir "$BOOK/fake"
+cat >"$BOOK/fake/bwrap" <<EOF
+#!/bin/sh
+echo call >>"$BOOK/calls"
+[ -e "$BOOK/broken" ] && { echo "bwrap: fake: cannot set up" >&2; exit 1; }
+exec $(command -v bwrap) "\$@"
+EOF
+chmod 755 "$BOOK/fake" "$BOOK/fake/bwrap"
+fake_build() {
+    (cd "$BOOK" && timeout -k 5 120 env PATH="$BOOK/fake:$PATH" "$LITBOOK" build "$@" >out.log 2>err.log)
+    RC=$?
+}
+calls() { if [ -e "$BOOK/calls" ]; then wc -l <"$BOOK/calls"; else echo 0; fi; }
+fake_build
+check "trial memo: the first build passes" rc_is 0
+check "trial memo: the first build tried bwrap, then ran the chunk (2 starts)" test "$(calls)" -eq 2
+check "trial memo: written after a trial that worked" test -s "$BOOK/out/.cache/sandbox-trial"
+fake_build -B
+check "trial memo: a rebuild passes" rc_is 0
+check "trial memo: a rebuild trusts it (1 start more, the chunk's)" test "$(calls)" -eq 3
+echo "changed" >>"$BOOK/out/.cache/sandbox-trial"
+fake_build -B
+check "trial memo: one for another setup is not trusted (2 starts more)" test "$(calls)" -eq 5
+touch "$BOOK/broken"
+fake_build -B
+check "trial memo: trusted, a bwrap that broke fails the chunk" rc_is 1
+check "trial memo: ... saying its sandbox ended" has "sandbox ended without reporting" "$BOOK/err.log"
+check "trial memo: forgotten after a lost sandbox" test ! -e "$BOOK/out/.cache/sandbox-trial"
+fake_build -B
+check "trial memo: the next build tries bwrap again, and warns" \
+    has "warning: chunks are not sandboxed: bubblewrap does not work here" "$BOOK/err.log"
+check "trial memo: ... and runs the chunk without it" rc_is 0
+
 done_testing
