@@ -908,6 +908,8 @@ static int render_pages(build *b, lb_diag *d)
     /* The book the pages show: the chapters that have a page, as copies
      * (at[k]: where copy k came from), so that no page links to one that
      * is not there. */
+    for (size_t i = 0; i < b->n; i++) /* before the page keys, which hold every title */
+        lb_values_title(&b->chapters[i]);
     size_t *at = lb_xcalloc(b->n + 1, sizeof *at);
     book.chapters = lb_xcalloc(b->n + 1, sizeof *book.chapters);
     for (size_t i = first; i < b->n; i++)

@@ -242,3 +242,51 @@ void lb_values_splice(cmark_node *root, lb_chapter *ch)
     lb_buf_free(&html);
     free(spans);
 }
+
+/* Appends the plain text a value reference stands for (as lb_value_html
+ * shows it, without the markup). */
+static void value_text(lb_chapter *ch, const char *chunk, const char *key, lb_buf *out)
+{
+    const lb_chunk *c = lb_chapter_find(ch, chunk);
+    const lb_result *r = c ? &c->res : NULL;
+    const lb_pub_value *v = r && r->status == LB_RES_OK && r->ran ? lb_pub_find(r, key) : NULL;
+    lb_buf_puts(out, v ? v->text : "n/a");
+}
+
+void lb_values_title(lb_chapter *ch)
+{
+    cmark_node *h = cmark_node_first_child(ch->doc);
+    while (h &&
+           !(cmark_node_get_type(h) == CMARK_NODE_HEADING && cmark_node_get_heading_level(h) == 1))
+        h = cmark_node_next(h);
+    if (!h)
+        return;
+    lb_buf t = LB_BUF_INIT;
+    int refs = 0;
+    cmark_iter *it = cmark_iter_new(h);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        if (ev != CMARK_EVENT_ENTER)
+            continue;
+        cmark_node_type type = cmark_node_get_type(n);
+        char *chunk = NULL, *key = NULL;
+        if (type == CMARK_NODE_CODE &&
+            lb_value_ref_parse(cmark_node_get_literal(n), &chunk, &key) == 1) {
+            value_text(ch, chunk, key, &t);
+            refs++;
+        } else if (type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE) {
+            lb_buf_puts(&t, cmark_node_get_literal(n));
+        } else if (type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK) {
+            lb_buf_putc(&t, ' ');
+        }
+        free(chunk);
+        free(key);
+    }
+    cmark_iter_free(it);
+    if (refs) { /* else it stays as find_title made it, byte for byte */
+        free(ch->title);
+        ch->title = lb_buf_detach(&t);
+    }
+    lb_buf_free(&t);
+}

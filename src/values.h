@@ -55,4 +55,12 @@ void lb_value_html(lb_chapter *ch, const char *chunk, const char *key, lb_buf *o
  * parsed from a piece of ch such as a table cell) by lb_value_html. */
 void lb_values_splice(cmark_node *root, lb_chapter *ch);
 
+/* Once the chunks have run: makes ch->title (the text of its first
+ * level-1 heading, which the sidebar, the contents, the page's <title>,
+ * the next and previous links and the search results show) say the
+ * values its `{=chunk.key}` references stand for, as the heading itself
+ * does on the page, where it held the references' source. "n/a" for one
+ * that has none. */
+void lb_values_title(lb_chapter *ch);
+
 #endif

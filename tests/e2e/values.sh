@@ -152,6 +152,27 @@ lb build
 check "a recording's false claim fails too" rc_is 1
 check "a recording's false claim: at its line" has "chapters/recorded.md:$(line_of 'litbook.claim(' "$BOOK/chapters/recorded.md"):1: error: claim failed: the module's value 7 is above five" "$BOOK/err.log"
 
+# A value in the chapter's title: the page's <title>, the contents, the
+# sidebar and the neighbours' links show the value, not the reference.
+mkbook
+cat >"$BOOK/chapters/01-pages.md" <<'EOF'
+# Pages of `{=pg.pages}` bytes
+
+```sh {#pg}
+lb_value pages 8192
+```
+EOF
+printf '# Next one\n\nText.\n' >"$BOOK/chapters/02-next.md"
+lb build
+check "value in a title: exit 0" rc_is 0
+check "value in a title: the page's <title>" has "<title>Pages of 8192 bytes · " "$BOOK/out/01-pages.html"
+check "value in a title: the contents" has '<a href="01-pages.html">Pages of 8192 bytes</a>' "$BOOK/out/index.html"
+check "value in a title: the next page's sidebar and link" lacks "{=pg.pages}" "$BOOK/out/02-next.html"
+check "value in a title: ... which show the value" has "Pages of 8192 bytes" "$BOOK/out/02-next.html"
+sed -i 's/8192/4096/' "$BOOK/chapters/01-pages.md"
+lb build
+check "value in a title: a new value reaches the other pages" has "Pages of 4096 bytes" "$BOOK/out/02-next.html"
+
 # litbook.h stays a C11 and C++17 header.
 T=$(mktemp -d /tmp/litbook-e2e.XXXXXX)
 TMPS+=("$T")
