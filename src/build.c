@@ -1284,6 +1284,7 @@ static int run_build(build *b, lb_diag *d, double t0)
         rc = LB_EXIT_INPUT;
     }
     s.seconds = now_s() - t0;
+    s.bad_refs = bad_refs;
     if (rc != LB_EXIT_INTERRUPTED)
         lb_progress_summarize(&b->progress, &s);
     close(lockfd);

@@ -152,9 +152,15 @@ void lb_progress_finish_line(lb_progress *p)
 
 void lb_progress_summarize(lb_progress *p, const lb_progress_summary *s)
 {
-    if (p->quiet && s->failed == 0)
+    if (p->quiet && s->failed == 0 && s->bad_refs == 0)
         return;
-    fprintf(stderr, "%d chapter%s, %d chunk%s: %d cached, %d ran, %d failed in %.2f s\n",
+    /* The errors that are not a chunk's are counted too: a line saying
+     * "0 failed" above a build that failed would be a lie. */
+    char refs[64] = "";
+    if (s->bad_refs)
+        snprintf(refs, sizeof refs, ", %d bad value reference%s", s->bad_refs,
+                 s->bad_refs == 1 ? "" : "s");
+    fprintf(stderr, "%d chapter%s, %d chunk%s: %d cached, %d ran, %d failed%s in %.2f s\n",
             s->chapters, s->chapters == 1 ? "" : "s", s->chunks, s->chunks == 1 ? "" : "s",
-            s->cached, s->ran, s->failed, s->seconds);
+            s->cached, s->ran, s->failed, refs, s->seconds);
 }

@@ -21,6 +21,7 @@ typedef struct {
 
 typedef struct {
     int chapters, chunks, cached, ran, failed;
+    int bad_refs; /* value references to keys no chunk published: errors too */
     double seconds;
 } lb_progress_summary;
 

@@ -95,6 +95,7 @@ line=$(line_of '{=dot100.naive_us}' "$BOOK/chapters/missing-key.md")
 check "missing key: exit 1" rc_is 1
 check "missing key: at the reference, with what was published" has "chapters/missing-key.md:$line:7: error: chunk 'dot100' published no value 'naive_us' (it published: answer, other)" "$BOOK/err.log"
 check "missing key: no page without -k" test ! -e "$BOOK/out/missing-key.html"
+check "missing key: the summary counts it" has_re "0 failed, 1 bad value reference in [0-9.]+ s" "$BOOK/err.log"
 lb build -k
 P=$BOOK/out/missing-key.html
 check "missing key, -k: exit 1" rc_is 1
