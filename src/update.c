@@ -13,32 +13,51 @@ static int wants_update(const lb_chunk *c)
     return c->res.mismatch && c->out_node != NULL;
 }
 
-/* Appends lines [from, to) of src (1-based, to exclusive); returns the
- * offset after them. */
-static size_t copy_lines(const lb_buf *src, size_t pos, int from, int to, lb_buf *out)
+/* Where the line that starts at pos ends (before its line ending) and
+ * where the next one starts: a line ends at "\n", "\r\n" or a lone "\r",
+ * as in CommonMark, so a chapter saved with old Mac line endings has the
+ * lines the parser numbered. */
+static size_t line_end(const lb_buf *src, size_t pos, size_t *next)
 {
-    (void)from;
-    size_t start = pos;
-    for (int line = from; line < to && pos < src->len; line++) {
-        const char *nl = memchr(src->ptr + pos, '\n', src->len - pos);
-        pos = nl ? (size_t)(nl - src->ptr) + 1 : src->len;
-    }
-    lb_buf_append(out, src->ptr + start, pos - start);
-    return pos;
+    size_t e = pos;
+    while (e < src->len && src->ptr[e] != '\n' && src->ptr[e] != '\r')
+        e++;
+    *next = e;
+    if (*next < src->len)
+        *next += src->ptr[e] == '\r' && e + 1 < src->len && src->ptr[e + 1] == '\n' ? 2 : 1;
+    return e;
 }
 
 static size_t skip_lines(const lb_buf *src, size_t pos, int count)
 {
-    for (int i = 0; i < count && pos < src->len; i++) {
-        const char *nl = memchr(src->ptr + pos, '\n', src->len - pos);
-        pos = nl ? (size_t)(nl - src->ptr) + 1 : src->len;
-    }
+    for (int i = 0; i < count && pos < src->len; i++)
+        line_end(src, pos, &pos);
     return pos;
+}
+
+/* Appends lines [from, to) of src (1-based, to exclusive); returns the
+ * offset after them. */
+static size_t copy_lines(const lb_buf *src, size_t pos, int from, int to, lb_buf *out)
+{
+    size_t start = pos;
+    pos = skip_lines(src, pos, to - from);
+    lb_buf_append(out, src->ptr + start, pos - start);
+    return pos;
+}
+
+/* The line ending the chapter uses (its first one), for the lines the
+ * update writes: a CRLF chapter stays CRLF. */
+static const char *eol_of(const lb_buf *src)
+{
+    size_t next, e = line_end(src, 0, &next);
+    if (e < src->len && src->ptr[e] == '\r')
+        return next == e + 2 ? "\r\n" : "\r";
+    return "\n";
 }
 
 /* The body of the new block: each line behind the fence's own container
  * prefix ("> " inside a quote), so the block stays where it was. */
-static void new_body(const lb_chunk *c, lb_buf *out)
+static void new_body(const lb_chunk *c, const char *eol, lb_buf *out)
 {
     lb_buf text = LB_BUF_INIT;
     lb_match_update(c->expected, strlen(c->expected), c->res.out ? c->res.out : "", c->res.out_len,
@@ -49,7 +68,7 @@ static void new_body(const lb_chunk *c, lb_buf *out)
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
         lb_buf_puts(out, c->prefix);
         lb_buf_append(out, p, len);
-        lb_buf_putc(out, '\n');
+        lb_buf_puts(out, eol);
         p = nl ? nl + 1 : p + len;
     }
     lb_buf_free(&text);
@@ -68,19 +87,20 @@ static size_t longest_run(const char *s, char ch)
 }
 
 static void put_fence(lb_buf *out, const char *prefix, char fc, size_t n, const char *rest,
-                      size_t rest_len)
+                      size_t rest_len, const char *eol)
 {
     lb_buf_puts(out, prefix);
     for (size_t i = 0; i < n; i++)
         lb_buf_putc(out, fc);
     lb_buf_append(out, rest, rest_len);
-    lb_buf_putc(out, '\n');
+    lb_buf_puts(out, eol);
 }
 
 int lb_update_text(const lb_chapter *ch, lb_buf *out)
 {
     size_t pos = 0;
     int line = 1, replaced = 0;
+    const char *eol = eol_of(&ch->src);
     for (size_t i = 0; i < ch->nchunks; i++) {
         const lb_chunk *c = &ch->chunks[i];
         if (!wants_update(c))
@@ -88,8 +108,8 @@ int lb_update_text(const lb_chapter *ch, lb_buf *out)
         /* Keep everything before the output block's opening fence. */
         pos = copy_lines(&ch->src, pos, line, c->out_line, out);
         const char *fl = ch->src.ptr + pos;
-        const char *eol = memchr(fl, '\n', ch->src.len - pos);
-        size_t fl_len = eol ? (size_t)(eol - fl) : ch->src.len - pos;
+        size_t after;
+        size_t fl_len = line_end(&ch->src, pos, &after) - pos;
         size_t plen = strlen(c->prefix) <= fl_len ? strlen(c->prefix) : 0;
         char fc = plen < fl_len && fl[plen] == '~' ? '~' : '`';
         size_t k = 0;
@@ -102,13 +122,13 @@ int lb_update_text(const lb_chapter *ch, lb_buf *out)
          * of ``` it printed would close the block and turn the rest into
          * Markdown, new chunks included. */
         lb_buf body = LB_BUF_INIT;
-        new_body(c, &body);
+        new_body(c, eol, &body);
         size_t need = longest_run(lb_buf_str(&body), fc) + 1;
         if (need < k)
             need = k;
         if (need < 3)
             need = 3;
-        put_fence(out, c->prefix, fc, need, fl + plen + k, fl_len - plen - k);
+        put_fence(out, c->prefix, fc, need, fl + plen + k, fl_len - plen - k, eol);
         lb_buf_append(out, lb_buf_str(&body), body.len);
         lb_buf_free(&body);
         if (c->out_end_line > 0) {
@@ -119,7 +139,7 @@ int lb_update_text(const lb_chapter *ch, lb_buf *out)
             /* An unclosed block ran to the end of the file: close it. */
             pos = ch->src.len;
         }
-        put_fence(out, c->prefix, fc, need, "", 0);
+        put_fence(out, c->prefix, fc, need, "", 0, eol);
         replaced++;
     }
     if (pos < ch->src.len)

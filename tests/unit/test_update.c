@@ -167,6 +167,60 @@ static void test_update_fence_outlasts_the_output(void **state)
     lb_chapter_free(&ch);
 }
 
+/* The chapter with each "\n" of mismatch[] made eol. Caller frees. */
+static char *with_eol(const char *eol)
+{
+    lb_buf b = LB_BUF_INIT;
+    for (const char *p = mismatch; *p; p++)
+        if (*p == '\n')
+            lb_buf_puts(&b, eol);
+        else
+            lb_buf_putc(&b, *p);
+    return lb_buf_detach(&b);
+}
+
+/* A chapter saved with CRLF or old Mac (lone CR) line endings: the block
+ * the parser found is the one replaced, nothing else changes, and the new
+ * lines end as the chapter's do. (Counting lines by "\n" alone, a lone-CR
+ * chapter is one line: the old block stayed and a new one was appended.) */
+static void update_with_eol(const char *dir, const char *eol)
+{
+    char path[64];
+    snprintf(path, sizeof path, "%s/ch.md", dir);
+    char *src = with_eol(eol);
+    write_text(path, src);
+    lb_chapter ch;
+    lb_diag d;
+    assert_int_equal(lb_chapter_load(path, &ch, &d), 0);
+    lb_result *r = &ch.chunks[0].res;
+    r->out = strdup("line 1\nline 2\n");
+    r->out_len = strlen(r->out);
+    r->mismatch = 1;
+    r->status = LB_RES_FAILED;
+    lb_buf text = LB_BUF_INIT;
+    assert_int_equal(lb_update_text(&ch, &text), 1);
+    lb_buf want = LB_BUF_INIT;
+    const char *cut = strstr(src, "```output");
+    assert_non_null(cut);
+    lb_buf_append(&want, src, (size_t)(cut - src));
+    lb_buf_printf(&want, "```output%sline 1%sline 2%s```%s", eol, eol, eol, eol);
+    assert_string_equal(lb_buf_str(&text), lb_buf_str(&want));
+    lb_buf_free(&want);
+    lb_buf_free(&text);
+    lb_chapter_free(&ch);
+    free(src);
+}
+
+static void test_update_crlf_chapter(void **state)
+{
+    update_with_eol(*state, "\r\n");
+}
+
+static void test_update_lone_cr_chapter(void **state)
+{
+    update_with_eol(*state, "\r");
+}
+
 /* A chapter that cannot be written: an error about the file (no line of
  * it is wrong), and the chunk stays failed. */
 static void test_update_unwritable_chapter(void **state)
@@ -198,6 +252,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_update_fence_outlasts_the_output, make_dir,
                                         remove_dir),
         cmocka_unit_test_setup_teardown(test_update_unwritable_chapter, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_update_crlf_chapter, make_dir, remove_dir),
+        cmocka_unit_test_setup_teardown(test_update_lone_cr_chapter, make_dir, remove_dir),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
