@@ -36,10 +36,23 @@ typedef struct {
     int next_line; /* the source line the output would continue with, or -1 */
 } asm_state;
 
+static void map_line(asm_state *st, int line)
+{
+    lb_linemap *m = st->o->map;
+    if (!m)
+        return;
+    if (m->n == m->cap) {
+        m->cap = m->cap ? m->cap * 2 : 64;
+        m->v = lb_xrealloc(m->v, m->cap * sizeof *m->v);
+    }
+    m->v[m->n++] = line;
+}
+
 static void emit_line_directive(asm_state *st, const lb_chunk *c, int line)
 {
     if (!st->o->line_directives || st->next_line == line)
         return;
+    map_line(st, 0);
     const char *file = st->ch->path;
     if (st->o->relative) {
         /* "@name" is not a path: nothing compiles this text. */
@@ -110,6 +123,7 @@ static int expand(asm_state *st, lb_chunk *c, const char *indent, size_t indent_
                 lb_buf_append(st->out, indent, indent_len);
             lb_buf_append(st->out, p, len);
             lb_buf_putc(st->out, '\n');
+            map_line(st, line);
             st->next_line = line + 1;
         }
         line++;

@@ -21,7 +21,17 @@ typedef struct {
     /* When not NULL (ch->nchunks flags): set for every chunk expanded,
      * the chunk itself included. Owned by the caller. */
     char *used;
+    /* When not NULL: gets the chapter line of each line written, in
+     * order (0 for a #line directive), so that an interpreter's report
+     * about a line of the program can name the chapter's. Owned by the
+     * caller (free map->v). */
+    struct lb_linemap *map;
 } lb_assemble_opts;
+
+typedef struct lb_linemap {
+    int *v;
+    size_t n, cap;
+} lb_linemap;
 
 /* Appends chunk c's program to out. Returns 0, or -1 with *d set for a
  * reference to a missing chunk or a cycle (at the reference's line). */

@@ -46,6 +46,7 @@ typedef struct {
     lb_engine_job e;          /* what its engine sees (src, key_src, data_in borrowed from here) */
     char *src;                /* the assembled program (LB_ENG_ASSEMBLE) */
     char *key_src;            /* the same with lines counted per chunk: what keys hash */
+    lb_linemap src_lines;     /* where src's lines come from (engines without #line) */
     char *origins;            /* where its chunks sit (relocate.h) */
     char key[33];             /* computed in its job, just before the cache is asked */
     lb_strv data_in;          /* LB_ENG_FIGURE: paths of the data files it reads */
@@ -407,6 +408,7 @@ static int plan(build *b, lb_job **jobs_out, lb_diag *d)
         lb_buf src = LB_BUF_INIT;
         int line_dirs = (j->eng->flags & LB_ENG_LINE_DIRECTIVES) != 0;
         ao.line_directives = line_dirs;
+        ao.map = line_dirs ? NULL : &j->src_lines;
         if (lb_assemble(j->ch, j->c, &ao, &src, d) < 0) {
             lb_buf_free(&src);
             return -1;
@@ -423,6 +425,8 @@ static int plan(build *b, lb_job **jobs_out, lb_diag *d)
         free(rel.used);
         j->e.src = j->src;
         j->e.key_src = j->key_src;
+        j->e.src_lines = j->src_lines.v;
+        j->e.src_nlines = j->src_lines.n;
         if (j->eng->plan && j->eng->plan(&j->e, d) < 0)
             return -1;
     }
@@ -1123,6 +1127,7 @@ static void free_build(build *b)
     for (size_t i = 0; i < b->njobs; i++) {
         free(b->jobs[i].src);
         free(b->jobs[i].key_src);
+        free(b->jobs[i].src_lines.v);
         free(b->jobs[i].origins);
         lb_strv_free(&b->jobs[i].data_in);
         free(b->jobs[i].e.not_run);

@@ -33,6 +33,14 @@ char *lb_chunk_workdir(const lb_ctx *ctx, lb_chunk *c);
  * chapter's folder and litbook.h's. Appends to ro. */
 void lb_chunk_ro(const lb_ctx *ctx, const lb_chapter *ch, lb_strv *ro);
 
+/* The chapter line of line `line` (1-based) of a program written as the
+ * python and sh engines write theirs: code_line - 1 lines before the
+ * assembled source, so that without <<references>> its line numbers are
+ * the chapter's. map (n entries, the assembler's lb_linemap) says where
+ * each line of the source came from; `line` itself where it says nothing
+ * (the padding, no map). */
+int lb_program_line(const int *map, size_t n, int code_line, int line);
+
 /* Compares a chunk that ran with its expected block (if any) and its
  * expected exit status, checks its claims, and marks c->res failed or
  * verified. Kept out of the engines so a cached or recorded result is

@@ -58,6 +58,12 @@ char *lb_chunk_workdir(const lb_ctx *ctx, lb_chunk *c)
     return dir;
 }
 
+int lb_program_line(const int *map, size_t n, int code_line, int line)
+{
+    long i = (long)line - code_line; /* index into the source's lines */
+    return map && i >= 0 && (size_t)i < n && map[i] > 0 ? map[i] : line;
+}
+
 void lb_chunk_ro(const lb_ctx *ctx, const lb_chapter *ch, lb_strv *ro)
 {
     lb_strv_push(ro, ctx->include_dir);

@@ -408,9 +408,13 @@ static void python_env(lb_strv *env)
 }
 
 /* Tracebacks name the scratch file; the reader wants the chapter. The
- * program was padded so that its line numbers are the chapter's. */
-static char *chapter_paths(const char *text, const char *scratch, const char *chapter)
+ * program was padded so that its line numbers are the chapter's, but for
+ * the lines a <<reference>> brought in: `File "prog.py", line N` goes
+ * through the assembler's map. */
+static char *chapter_paths(const char *text, const char *scratch, const char *chapter,
+                           const lb_engine_job *j)
 {
+    static const char line_tag[] = "\", line ";
     lb_buf b = LB_BUF_INIT;
     size_t n = strlen(scratch);
     const char *p = text, *q;
@@ -418,14 +422,23 @@ static char *chapter_paths(const char *text, const char *scratch, const char *ch
         lb_buf_append(&b, p, (size_t)(q - p));
         lb_buf_puts(&b, chapter);
         p = q + n;
+        const char *num = p + strlen(line_tag);
+        size_t digits = strncmp(p, line_tag, strlen(line_tag)) == 0 ? strspn(num, "0123456789") : 0;
+        if (digits && digits < 9) {
+            int line = lb_program_line(j->src_lines, j->src_nlines, j->c->code_line, atoi(num));
+            lb_buf_printf(&b, "%s%d", line_tag, line);
+            p = num + digits;
+        }
     }
     lb_buf_puts(&b, p);
     return lb_buf_detach(&b);
 }
 
-static void run_program(const py_state *st, const lb_ctx *ctx, const lb_chapter *ch, lb_chunk *c,
+static void run_program(const py_state *st, const lb_ctx *ctx, const lb_engine_job *j,
                         const char *dir)
 {
+    const lb_chapter *ch = j->ch;
+    lb_chunk *c = j->c;
     lb_strv env = {0};
     python_env(&env);
     lb_strv ro = {0};
@@ -444,7 +457,7 @@ static void run_program(const py_state *st, const lb_ctx *ctx, const lb_chapter 
         lb_run_keep(&spec, c, &r);
         lb_buf scratch = LB_BUF_INIT;
         lb_buf_printf(&scratch, "%s/prog.py", dir);
-        char *err = chapter_paths(c->res.err, scratch.ptr, ch->path);
+        char *err = chapter_paths(c->res.err, scratch.ptr, ch->path, j);
         free(c->res.err);
         c->res.err = err;
         c->res.err_len = strlen(err);
@@ -462,7 +475,6 @@ static void python_run(const lb_engine_env *env, lb_engine_job *j, lb_strv *deps
 {
     const lb_ctx *ctx = env->ctx;
     const py_state *st = j->state;
-    lb_chapter *ch = j->ch;
     lb_chunk *c = j->c;
     const char *src = j->src, *versions = j->about;
     (void)deps;
@@ -490,7 +502,7 @@ static void python_run(const lb_engine_env *env, lb_engine_job *j, lb_strv *deps
         lb_write_file_atomic(mod.ptr, lb_litbook_py, strlen(lb_litbook_py)) < 0)
         lb_run_fail(c, "cannot write the program's source", strerror(errno));
     else
-        run_program(st, ctx, ch, c, dir);
+        run_program(st, ctx, j, dir);
     lb_buf_free(&mod);
     lb_buf_free(&path);
     lb_buf_free(&prog);

@@ -53,9 +53,12 @@ static void sh_env(lb_strv *env)
 
 /* bash names the script and its line ("prog.sh: line 7: x: command not
  * found"); the reader wants the chapter's "chapters/x.md:7: x: ...". The
- * script was padded so that its line numbers are the chapter's. */
-static char *chapter_lines(const char *text, const char *chapter)
+ * script was padded so that its line numbers are the chapter's, but for
+ * the lines a <<reference>> brought in, which go through the assembler's
+ * map. */
+static char *chapter_lines(const char *text, const lb_engine_job *j)
 {
+    const char *chapter = j->ch->path;
     static const char tag[] = "prog.sh: line ";
     lb_buf b = LB_BUF_INIT;
     const char *p = text, *q;
@@ -63,8 +66,9 @@ static char *chapter_lines(const char *text, const char *chapter)
         const char *num = q + strlen(tag);
         size_t digits = strspn(num, "0123456789");
         lb_buf_append(&b, p, (size_t)(q - p));
-        if (digits && num[digits] == ':') {
-            lb_buf_printf(&b, "%s:%.*s", chapter, (int)digits, num);
+        if (digits && digits < 9 && num[digits] == ':') {
+            lb_buf_printf(&b, "%s:%d", chapter,
+                          lb_program_line(j->src_lines, j->src_nlines, j->c->code_line, atoi(num)));
             p = num + digits;
         } else {
             lb_buf_puts(&b, tag);
@@ -75,8 +79,10 @@ static char *chapter_lines(const char *text, const char *chapter)
     return lb_buf_detach(&b);
 }
 
-static void run_script(const lb_ctx *ctx, const lb_chapter *ch, lb_chunk *c, const char *dir)
+static void run_script(const lb_ctx *ctx, const lb_engine_job *j, const char *dir)
 {
+    const lb_chapter *ch = j->ch;
+    lb_chunk *c = j->c;
     lb_strv env = {0};
     sh_env(&env);
     lb_strv ro = {0};
@@ -92,7 +98,7 @@ static void run_script(const lb_ctx *ctx, const lb_chapter *ch, lb_chunk *c, con
     } else {
         lb_run_keep(&spec, c, &r);
         if (c->res.err) {
-            char *err = chapter_lines(c->res.err, ch->path);
+            char *err = chapter_lines(c->res.err, j);
             free(c->res.err);
             c->res.err = err;
             c->res.err_len = strlen(err);
@@ -151,7 +157,7 @@ static void sh_run(const lb_engine_env *env, lb_engine_job *j, lb_strv *deps)
         lb_write_file_atomic(lib.ptr, PRELUDE, strlen(PRELUDE)) < 0)
         lb_run_fail(c, "cannot write the script", strerror(errno));
     else
-        run_script(ctx, j->ch, c, dir);
+        run_script(ctx, j, dir);
     lb_buf_free(&prog);
     lb_buf_free(&path);
     lb_buf_free(&lib);

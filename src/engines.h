@@ -45,8 +45,11 @@ typedef struct {
 typedef struct {
     lb_chapter *ch;
     lb_chunk *c;
-    const char *src;        /* the assembled program (LB_ENG_ASSEMBLE), else NULL */
-    const char *key_src;    /* the same with lines counted per chunk: what keys hash */
+    const char *src;      /* the assembled program (LB_ENG_ASSEMBLE), else NULL */
+    const char *key_src;  /* the same with lines counted per chunk: what keys hash */
+    const int *src_lines; /* the chapter line of each line of src (LB_ENG_ASSEMBLE without
+                             LINE_DIRECTIVES), src_nlines of them; else NULL */
+    size_t src_nlines;
     const lb_strv *data_in; /* LB_ENG_FIGURE: paths of the data files it reads */
     char *about;            /* owned (free()d by the pipeline): versions for the caption
                                and the key, set by prepare ("Python 3.11.2, numpy 1.24.2") */

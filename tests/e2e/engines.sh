@@ -86,4 +86,43 @@ check "data: the chart is drawn, with both series" has ">sh squares<" "$P"
 check "data: ... the C++ one too" has ">cpp cubes<" "$P"
 check "data: the chart is a numbered figure" has "Figure 1.1:</span> Squares from sh, cubes from C++" "$P"
 
+# An interpreter's report about a line that a <<reference>> brought in
+# names that line of the chapter (python's traceback, bash's message),
+# as the compiler's does for C through #line.
+mkbook
+cat >"$BOOK/chapters/nw.md" <<'EOF'
+# Noweb in interpreted chunks
+
+```python {#helper}
+def half(x):
+    return 1 / x
+```
+
+Prose between.
+
+```python {#main}
+<<helper>>
+print(half(2))
+print(half(0))
+```
+
+```sh {#shh}
+say() {
+    echo "hi"
+}
+```
+
+```sh {#shmain}
+<<shh>>
+say
+nosuchcommand
+```
+EOF
+lb build -k
+N=$BOOK/chapters/nw.md
+at() { grep -nF -- "$1" "$N" | head -1 | cut -d: -f1; }
+check "noweb, python: the traceback's own line" has "File \"chapters/nw.md\", line $(at 'print(half(0))'), in <module>" "$BOOK/err.log"
+check "noweb, python: the referenced chunk's line" has "File \"chapters/nw.md\", line $(at 'return 1 / x'), in half" "$BOOK/err.log"
+check "noweb, sh: bash's message at the chapter's line" has "chapters/nw.md:$(at 'nosuchcommand'): nosuchcommand: command not found" "$BOOK/err.log"
+
 done_testing
