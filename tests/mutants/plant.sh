@@ -30,7 +30,7 @@ plant keep-going src/build.c 'e2e/core' "-k stops after the first failure" \
     's/if \(!b->o->keep_going && !b->o->update\)/if (!b->o->update)/'
 plant update-prefix src/update.c 'e2e/core' '--update drops the "> " prefix inside a block quote' \
     's/^        lb_buf_puts\(out, c->prefix\);\n//m'
-plant limits-key src/build.c 'e2e/cache' "the limits left out of the cache key" \
+plant limits-key src/engines.c 'e2e/cache' "the limits left out of the cache key" \
     's/lb_sandbox_key\(o, lims, sizeof lims\);\n    lb_hash_str\(h, lims\);/lb_sandbox_key(o, lims, sizeof lims);\n    (void)h;/'
 plant twin-prefix src/engine_python.c 'e2e/python' "twin= accepts a line that is only the start of a C line" \
     's/\(start \+ ilen == olen \|\| outer\[start \+ ilen\] == .\\n.\)/1/'
