@@ -105,6 +105,12 @@ int lb_write_file_if_changed(const char *path, const char *data, size_t len)
 
 int lb_mkdirs(const char *path)
 {
+    /* Mostly the folder is there already (a no-op rebuild asks for the
+     * same ones again and again): one mkdir says so. Anything else takes
+     * the walk from the root, which makes the missing parents or reports
+     * what is in the way, exactly as without this shortcut. */
+    if (mkdir(path, 0755) == 0 || errno == EEXIST)
+        return 0;
     char *p = lb_xstrdup(path);
     for (char *s = p + 1; *s; s++) {
         if (*s != '/')
