@@ -94,6 +94,11 @@ int lb_write_file_durable(const char *path, const char *data, size_t len)
 
 int lb_write_file_if_changed(const char *path, const char *data, size_t len)
 {
+    /* Only a file of data's size can hold it: one of another size (a page
+     * or the search index an edit made longer) is not read first. */
+    struct stat st;
+    if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != len)
+        return lb_write_file_atomic(path, data, len) < 0 ? -1 : 1;
     lb_buf old = LB_BUF_INIT;
     if (lb_read_file(path, &old) == 0 && old.len == len && memcmp(old.ptr, data, len) == 0) {
         lb_buf_free(&old);
