@@ -61,7 +61,8 @@ static void reserve(lb_buf *b, size_t extra)
 
 void lb_buf_append(lb_buf *b, const char *s, size_t n)
 {
-    reserve(b, n);
+    if (b->len + n + 1 > b->cap) /* the call only when it must grow */
+        reserve(b, n);
     if (n)
         memcpy(b->ptr + b->len, s, n);
     b->len += n;
@@ -73,9 +74,14 @@ void lb_buf_puts(lb_buf *b, const char *s)
     lb_buf_append(b, s, strlen(s));
 }
 
+/* Byte by byte is how the HTML and JSON writers copy text: no call
+ * beyond this one unless the buffer must grow. */
 void lb_buf_putc(lb_buf *b, char c)
 {
-    lb_buf_append(b, &c, 1);
+    if (b->len + 2 > b->cap)
+        reserve(b, 1);
+    b->ptr[b->len++] = c;
+    b->ptr[b->len] = '\0';
 }
 
 void lb_buf_printf(lb_buf *b, const char *fmt, ...)

@@ -590,7 +590,7 @@ static void run_chunk_job(void *arg)
             lb_progress_warnings(&b->progress, c);
     }
     if (!(fl & LB_ENG_FIGURE))
-        lb_check_result(c);
+        lb_check_result(c, b->cache_dir);
     if (recordable && b->o->record && j->wanted)
         record_result(b, j);
     save_data(b, j);

@@ -44,7 +44,8 @@ int lb_program_line(const int *map, size_t n, int code_line, int line);
 /* Compares a chunk that ran with its expected block (if any) and its
  * expected exit status, checks its claims, and marks c->res failed or
  * verified. Kept out of the engines so a cached or recorded result is
- * judged against the current block, and its claims again. */
-void lb_check_result(lb_chunk *c);
+ * judged against the current block, and its claims again. cache_dir:
+ * where matches are remembered (matchmemo.h), or NULL. */
+void lb_check_result(lb_chunk *c, const char *cache_dir);
 
 #endif

@@ -12,6 +12,7 @@
 #include "fails.h"
 #include "fsutil.h"
 #include "match.h"
+#include "matchmemo.h"
 #include "published.h"
 #include "run.h"
 #include "sandbox.h"
@@ -102,7 +103,7 @@ static int check_claims(lb_chunk *c)
     return failed ? -1 : 0;
 }
 
-void lb_check_result(lb_chunk *c)
+void lb_check_result(lb_chunk *c, const char *cache_dir)
 {
     lb_result *res = &c->res;
     int expected_failure = lb_fails_judge(c);
@@ -127,8 +128,8 @@ void lb_check_result(lb_chunk *c)
         res->status = LB_RES_FAILED;
         return;
     }
-    if (c->expected &&
-        !lb_match(c->expected, strlen(c->expected), res->out ? res->out : "", res->out_len)) {
+    if (c->expected && !lb_match_memo(cache_dir, c->expected, strlen(c->expected),
+                                      res->out ? res->out : "", res->out_len)) {
         lb_buf diff = LB_BUF_INIT;
         lb_match_diff(c->expected, strlen(c->expected), res->out ? res->out : "", res->out_len,
                       "expected", "actual", &diff);

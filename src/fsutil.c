@@ -94,6 +94,11 @@ int lb_write_file_durable(const char *path, const char *data, size_t len)
 
 int lb_write_file_if_changed(const char *path, const char *data, size_t len)
 {
+    /* Only a file of data's size can hold it: one of another size (a page
+     * or the search index an edit made longer) is not read first. */
+    struct stat st;
+    if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != len)
+        return lb_write_file_atomic(path, data, len) < 0 ? -1 : 1;
     lb_buf old = LB_BUF_INIT;
     if (lb_read_file(path, &old) == 0 && old.len == len && memcmp(old.ptr, data, len) == 0) {
         lb_buf_free(&old);
@@ -105,11 +110,13 @@ int lb_write_file_if_changed(const char *path, const char *data, size_t len)
 
 int lb_mkdirs(const char *path)
 {
-    /* Mostly the folder or its parent is there already: one mkdir, where
-     * one per component made a cold build call it 25 times a chunk. */
+    /* Mostly the folder is there already (a no-op rebuild asks for the
+     * same ones again and again): one mkdir says so. Anything else takes
+     * the walk from the root, which makes the missing parents or reports
+     * what is in the way, exactly as without this shortcut. */
     if (mkdir(path, 0755) == 0 || errno == EEXIST)
         return 0;
-    if (errno != ENOENT || !*path)
+    if (!*path) /* the walk below starts after the first byte */
         return -1;
     char *p = lb_xstrdup(path);
     for (char *s = p + 1; *s; s++) {

@@ -128,15 +128,20 @@ static void store(const lb_highlighter *h, const char *path, const lb_buf *html)
  * bare): a page's code text is then cmark's, spans aside. */
 static void put_highlighted(lb_buf *out, const lb_buf *html)
 {
+    if (!html->len)
+        return;
     int in_tag = 0;
+    size_t from = 0; /* the text up to a quote is copied at once */
     for (size_t i = 0; i < html->len; i++) {
         char c = html->ptr[i];
         in_tag = c == '<' ? 1 : c == '>' ? 0 : in_tag;
-        if (c == '"' && !in_tag)
+        if (c == '"' && !in_tag) {
+            lb_buf_append(out, html->ptr + from, i - from);
             lb_buf_puts(out, "&quot;");
-        else
-            lb_buf_putc(out, c);
+            from = i + 1;
+        }
     }
+    lb_buf_append(out, html->ptr + from, html->len - from);
 }
 
 void lb_hl_code(lb_highlighter *h, const char *lang, const char *code, lb_buf *out)

@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -17,6 +16,7 @@
 
 #include "buf.h"
 #include "fsutil.h"
+#include "mhd.h"
 #include "watch.h"
 
 #define EVENTS_PATH "/__litbook/events"
@@ -25,6 +25,7 @@ typedef struct {
     const lb_build_opts *o; /* every build's options */
     char *root;  /* the output folder's real path (owned); NULL before the first build made it */
     lb_watch *w; /* owned */
+    lb_mhd mhd;  /* the HTTP library's functions (mhd.h) */
     pthread_mutex_t mu;
     pthread_cond_t cv;
     /* guarded by mu: read by the server's threads, written by the builder */
@@ -152,29 +153,32 @@ static char *inject(const char *page, size_t len, const char *snippet, size_t *o
     return out;
 }
 
-static enum MHD_Result send_status(struct MHD_Connection *conn, unsigned code, const char *text)
+static enum MHD_Result send_status(const server *s, struct MHD_Connection *conn, unsigned code,
+                                   const char *text)
 {
+    const lb_mhd *h = &s->mhd;
     struct MHD_Response *r =
-        MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
-    enum MHD_Result ret = MHD_queue_response(conn, code, r);
-    MHD_destroy_response(r);
+        h->response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);
+    h->add_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
+    enum MHD_Result ret = h->queue_response(conn, code, r);
+    h->destroy_response(r);
     return ret;
 }
 
 static enum MHD_Result send_file(server *s, struct MHD_Connection *conn, const char *url)
 {
+    const lb_mhd *h = &s->mhd;
     char *path;
     int code = resolve(s, url, &path);
     if (code == 403)
-        return send_status(conn, MHD_HTTP_FORBIDDEN, "403 forbidden\n");
+        return send_status(s, conn, MHD_HTTP_FORBIDDEN, "403 forbidden\n");
     int fd = code ? -1 : open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
         if (fd >= 0)
             close(fd);
         free(path);
-        return send_status(conn, MHD_HTTP_NOT_FOUND, "404 not found\n");
+        return send_status(s, conn, MHD_HTTP_NOT_FOUND, "404 not found\n");
     }
     const char *type = content_type(path);
     struct MHD_Response *r;
@@ -185,7 +189,7 @@ static enum MHD_Result send_file(server *s, struct MHD_Connection *conn, const c
         if (got < 0) {
             lb_buf_free(&page);
             free(path);
-            return send_status(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "500 cannot read\n");
+            return send_status(s, conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "500 cannot read\n");
         }
         pthread_mutex_lock(&s->mu);
         char *snippet = reload_snippet(s->gen, s->last_rc);
@@ -195,18 +199,18 @@ static enum MHD_Result send_file(server *s, struct MHD_Connection *conn, const c
         free(snippet);
         lb_buf_free(&page);
         /* MHD frees body with free() once sent */
-        r = MHD_create_response_from_buffer(n, body, MHD_RESPMEM_MUST_FREE);
+        r = h->response_from_buffer(n, body, MHD_RESPMEM_MUST_FREE);
     } else {
-        r = MHD_create_response_from_fd((uint64_t)st.st_size, fd); /* MHD closes fd */
+        r = h->response_from_fd((uint64_t)st.st_size, fd); /* MHD closes fd */
     }
     free(path);
     if (!r)
         return MHD_NO;
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    h->add_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
     /* a reload after a rebuild must not get the old page from a cache */
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-    enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_OK, r);
-    MHD_destroy_response(r);
+    h->add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    enum MHD_Result ret = h->queue_response(conn, MHD_HTTP_OK, r);
+    h->destroy_response(r);
     return ret;
 }
 
@@ -256,18 +260,18 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 
 static enum MHD_Result send_events(server *s, struct MHD_Connection *conn)
 {
+    const lb_mhd *h = &s->mhd;
     stream *e = lb_xcalloc(1, sizeof *e); /* freed by MHD through free() */
     e->s = s;
-    struct MHD_Response *r =
-        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 256, stream_read, e, free);
+    struct MHD_Response *r = h->response_from_callback(MHD_SIZE_UNKNOWN, 256, stream_read, e, free);
     if (!r) {
         free(e);
         return MHD_NO;
     }
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/event-stream");
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-    enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_OK, r);
-    MHD_destroy_response(r);
+    h->add_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/event-stream");
+    h->add_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    enum MHD_Result ret = h->queue_response(conn, MHD_HTTP_OK, r);
+    h->destroy_response(r);
     return ret;
 }
 
@@ -285,7 +289,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (s->o->verbose)
         fprintf(stderr, "litbook: %s %s\n", method, url);
     if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
-        return send_status(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "405 method not allowed\n");
+        return send_status(s, conn, MHD_HTTP_METHOD_NOT_ALLOWED, "405 method not allowed\n");
     if (strcmp(url, EVENTS_PATH) == 0)
         return send_events(s, conn);
     return send_file(s, conn, url);
@@ -364,10 +368,16 @@ int lb_serve(const lb_build_opts *opts, const lb_serve_opts *so)
     server s;
     memset(&s, 0, sizeof s);
     s.o = o;
+    char why[512];
+    if (lb_mhd_open(&s.mhd, why, sizeof why) < 0) {
+        fprintf(stderr, "litbook: error: cannot serve: %s\n", why);
+        return LB_EXIT_INPUT;
+    }
     s.w = lb_watch_new();
     if (!s.w || lb_watch_chapters(s.w, o->book_dir) < 0) {
         fprintf(stderr, "litbook: error: cannot watch %s: %s\n", o->book_dir, strerror(errno));
         lb_watch_free(s.w);
+        lb_mhd_close(&s.mhd);
         return LB_EXIT_INPUT;
     }
     bo.on_read = watch_read;
@@ -376,6 +386,7 @@ int lb_serve(const lb_build_opts *opts, const lb_serve_opts *so)
     int lfd = listen_on(so->bind, so->port, &ipv6, &port);
     if (lfd < 0) {
         lb_watch_free(s.w);
+        lb_mhd_close(&s.mhd);
         return LB_EXIT_INPUT;
     }
     pthread_mutex_init(&s.mu, NULL);
@@ -390,7 +401,7 @@ int lb_serve(const lb_build_opts *opts, const lb_serve_opts *so)
     sigaddset(&block, SIGHUP);
     sigaddset(&block, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &block, &old);
-    struct MHD_Daemon *d = MHD_start_daemon(
+    struct MHD_Daemon *d = s.mhd.start_daemon(
         MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
             (ipv6 ? MHD_USE_IPv6 : 0),
         0, NULL, NULL, on_request, &s, MHD_OPTION_LISTEN_SOCKET, lfd, MHD_OPTION_END);
@@ -399,6 +410,7 @@ int lb_serve(const lb_build_opts *opts, const lb_serve_opts *so)
         fprintf(stderr, "litbook: error: cannot start the HTTP server on port %d\n", port);
         close(lfd);
         lb_watch_free(s.w);
+        lb_mhd_close(&s.mhd);
         free(s.root);
         pthread_cond_destroy(&s.cv);
         pthread_mutex_destroy(&s.mu);
@@ -426,7 +438,8 @@ int lb_serve(const lb_build_opts *opts, const lb_serve_opts *so)
     s.stopping = 1;
     pthread_cond_broadcast(&s.cv);
     pthread_mutex_unlock(&s.mu);
-    MHD_stop_daemon(d);
+    s.mhd.stop_daemon(d);
+    lb_mhd_close(&s.mhd);
     fprintf(stderr, "litbook: stopped serving\n");
     lb_watch_free(s.w);
     free(s.root);

@@ -152,4 +152,33 @@ check "two concurrent builds both succeed" test "$ra" -eq 0 -a "$rb" -eq 0
 check "the second one said it waited" grep -q "another build is using" "$BOOK/a.log" "$BOOK/b.log"
 check "pages after concurrent builds match a clean build" same_pages
 
+# Matches are remembered (src/matchmemo.h), each under the hash of both
+# texts: a rebuild judges an edited expected block anew, from the cache.
+mkbook
+cat >"$BOOK/chapters/re.md" <<'EOF'
+# Remembered verdicts
+
+```c {#pid}
+#include <stdio.h>
+int main(void) { printf("pid 4242\n"); return 0; }
+```
+
+```output
+pid [0-9]+ (re)
+```
+EOF
+lb build
+check "a (re) block that matches passes" rc_is 0
+check "... and its match is remembered" test -n "$(ls "$BOOK/out/.cache/match")"
+sed -i 's/^pid \[0-9\]+ (re)$/pid [a-z]+ (re)/' "$BOOK/chapters/re.md"
+lb build
+check "a remembered match does not pass the block edited to mismatch" rc_is 1
+check "... which is judged from the cache, not rerun" has "1 chunk: 0 cached, 0 ran, 1 failed" "$BOOK/err.log"
+sed -i 's/^pid \[a-z\]+ (re)$/pid [0-9]+ (re)/' "$BOOK/chapters/re.md"
+lb build
+check "the block edited back passes again, from the cache" has "1 cached, 0 ran, 0 failed" "$BOOK/err.log"
+rm -r "$BOOK/out/.cache/match"
+lb build
+check "without the memo, the same verdict and no rerun" has "1 cached, 0 ran, 0 failed" "$BOOK/err.log"
+
 done_testing

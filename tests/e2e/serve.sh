@@ -31,6 +31,10 @@ PORT=$(sed -n 's|.*serving out on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$LOG" | 
 URL=http://127.0.0.1:$PORT
 LPID=$(pgrep -P "$TPID" | head -1) # litbook, under timeout
 check "serve prints where it listens, then builds" test -n "$PORT" -a -n "$LPID"
+# Only serve opens libmicrohttpd (src/mhd.h): every other run starts
+# without it and the TLS libraries it brings.
+check "... having loaded libmicrohttpd, which litbook does not link" \
+    sh -c "grep -q libmicrohttpd /proc/$LPID/maps && ! readelf -d '$LITBOOK' | grep -q microhttpd"
 if [ -z "$PORT" ] || [ -z "$LPID" ]; then
     sed 's/^/#   serve: /' "$LOG" 2>/dev/null | head -20
     echo "Bail out! serve did not start"

@@ -325,14 +325,14 @@ static void test_check_result(void **state)
     segv(c);
     c->res.out = strdup("before\n");
     c->res.out_len = 7;
-    lb_check_result(c);
+    lb_check_result(c, NULL);
     assert_int_equal(c->res.status, LB_RES_OK);
     assert_true(c->res.verified);
     free(c->res.out);
     c->res.out = strdup("other\n");
     c->res.out_len = 6;
     c->res.verified = 0;
-    lb_check_result(c);
+    lb_check_result(c, NULL);
     assert_int_equal(c->res.status, LB_RES_FAILED);
     assert_true(c->res.mismatch);
     lb_chapter_free(&ch);
@@ -367,7 +367,7 @@ static void test_recorded(void **state)
 
     c = chunk_with(&fx, NULL);
     assert_int_equal(lb_record_parse(text.ptr, &m, &c->res), 0);
-    lb_check_result(c); /* no fails= any more: the recorded abort fails */
+    lb_check_result(c, NULL); /* no fails= any more: the recorded abort fails */
     assert_int_equal(c->res.status, LB_RES_FAILED);
     lb_record_meta_free(&m);
     lb_chapter_free(&fx.ch);
