@@ -808,30 +808,72 @@ static void page_key_path(const build *b, const char *name, lb_buf *p)
     lb_buf_printf(p, "%s/pages/%s", b->cache_dir, name);
 }
 
-/* Whether out/FILE exists and was made from inputs with this key. */
+/* A page's record: the key of the inputs that made out/FILE and the file
+ * as it was then (size, mtime, inode), padded to a fixed size. It is
+ * written in place, not through a temporary name: on ext4 a rename over an
+ * existing file flushes the new file's data first (auto_da_alloc), about
+ * 1 ms each here, two per page of an edited chapter. In place is safe
+ * because the record names the very file it describes: a record torn by
+ * a crash, or one on disk before its page's rename was, does not match
+ * the page there, and the page is made again. */
+enum { PAGE_RECORD = 128 };
+
+static void page_record(const char *key, const struct stat *st, char rec[PAGE_RECORD])
+{
+    int n = snprintf(rec, PAGE_RECORD, "%s %lld %lld.%09ld %llu", key, (long long)st->st_size,
+                     (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
+                     (unsigned long long)st->st_ino);
+    if (n < 0 || n >= PAGE_RECORD)
+        n = 0; /* cannot happen with a 32-digit key; an empty record never matches */
+    memset(rec + n, ' ', (size_t)(PAGE_RECORD - 1 - n));
+    rec[PAGE_RECORD - 1] = '\n';
+}
+
+/* Whether out/FILE was made from inputs with this key, and is still what
+ * was made then. */
 static int page_current(const build *b, const char *name, const char *file, const char *key)
 {
     lb_buf p = LB_BUF_INIT, k = LB_BUF_INIT;
     page_key_path(b, name, &p);
-    int same = lb_read_file(p.ptr, &k) == 0 && strcmp(lb_buf_str(&k), key) == 0;
+    int got = lb_read_file(p.ptr, &k) == 0 && k.len == PAGE_RECORD;
     lb_buf_reset(&p);
     lb_buf_printf(&p, "%s/%s", b->o->out_dir, file);
-    same = same && access(p.ptr, F_OK) == 0;
+    struct stat st;
+    char want[PAGE_RECORD];
+    int same = got && stat(p.ptr, &st) == 0;
+    if (same) {
+        page_record(key, &st, want);
+        same = memcmp(k.ptr, want, PAGE_RECORD) == 0;
+    }
     lb_buf_free(&p);
     lb_buf_free(&k);
     return same;
 }
 
-static void page_remember(const build *b, const char *name, const char *key)
+static void page_remember(const build *b, const char *name, const char *file, const char *key)
 {
-    lb_buf p = LB_BUF_INIT;
-    page_key_path(b, name, &p);
-    lb_buf dir = LB_BUF_INIT;
+    lb_buf p = LB_BUF_INIT, dir = LB_BUF_INIT, page = LB_BUF_INIT;
+    lb_buf_printf(&page, "%s/%s", b->o->out_dir, file);
     lb_buf_printf(&dir, "%s/pages", b->cache_dir);
-    if (lb_mkdirs(dir.ptr) == 0)
-        lb_write_file_atomic(p.ptr, key, strlen(key));
-    lb_buf_free(&dir);
+    page_key_path(b, name, &p);
+    struct stat st;
+    char rec[PAGE_RECORD];
+    int fd = -1;
+    if (stat(page.ptr, &st) == 0 && lb_mkdirs(dir.ptr) == 0 &&
+        (fd = open(p.ptr, O_WRONLY | O_CREAT | O_CLOEXEC, 0644)) >= 0) {
+        page_record(key, &st, rec);
+        struct stat rs;
+        /* No O_TRUNC: truncating to 0 flushes like a rename (auto_da_alloc).
+         * A longer file than a record (none was ever) is cut to one. */
+        if (pwrite(fd, rec, PAGE_RECORD, 0) != PAGE_RECORD ||
+            (fstat(fd, &rs) == 0 && rs.st_size > PAGE_RECORD && ftruncate(fd, PAGE_RECORD) < 0))
+            unlink(p.ptr); /* no record: the next build makes the page again */
+    }
+    if (fd >= 0)
+        close(fd);
     lb_buf_free(&p);
+    lb_buf_free(&dir);
+    lb_buf_free(&page);
 }
 
 /* OUTPUT-FILE.pdf beside the single file, printed when it changed. */
@@ -845,7 +887,7 @@ static int print_pdf(build *b, const char *single, const char *key, lb_diag *d)
     if (!page_current(b, "pdf", name.ptr, key)) {
         rc = lb_pdf_write(html.ptr, pdf.ptr, d);
         if (rc == 0)
-            page_remember(b, "pdf", key);
+            page_remember(b, "pdf", name.ptr, key);
     }
     lb_buf_free(&html);
     lb_buf_free(&pdf);
@@ -973,8 +1015,11 @@ static int render_pages(build *b, lb_diag *d)
         if (!keys[i][0] || !stale[i])
             continue;
         rc = render_one(b, &book, i, &html, d);
+        const char *slug = i < book.n ? book.chapters[i].slug : "index";
+        lb_buf_reset(&file);
+        lb_buf_printf(&file, "%s.html", slug);
         if (rc == 0)
-            page_remember(b, i < book.n ? book.chapters[i].slug : "index", keys[i]);
+            page_remember(b, slug, file.ptr, keys[i]);
     }
     /* The search index covers every page (search.h says when node runs). */
     if (rc == 0) {
@@ -995,7 +1040,7 @@ static int render_pages(build *b, lb_diag *d)
         if (!page_current(b, "single-file", book.config->output_file, key)) {
             rc = lb_publish(&book, b->o->out_dir, d);
             if (rc == 0)
-                page_remember(b, "single-file", key);
+                page_remember(b, "single-file", book.config->output_file, key);
         }
         if (rc == 0 && b->o->pdf)
             rc = print_pdf(b, book.config->output_file, key, d);

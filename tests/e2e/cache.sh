@@ -78,6 +78,23 @@ check "another chapter's new title reaches this page's sidebar" has "Mismatch, r
 rm "$BOOK/out/good.html"
 lb build
 check "a deleted page is made again" test -f "$BOOK/out/good.html"
+# A page's record names the file it describes (size, mtime, inode), and is
+# written in place: a page changed since, or a record torn by a crash,
+# means the page is made again.
+echo "edited by hand" >"$BOOK/out/good.html"
+lb build
+check "a page changed since it was made is made again" has "<title>" "$BOOK/out/good.html"
+R=$BOOK/out/.cache/pages/good
+head -c 40 "$R" >"$R.torn" && mv "$R.torn" "$R"
+echo "edited again" >"$BOOK/out/good.html"
+lb build
+check "a torn page record: the page is made again" has "<title>" "$BOOK/out/good.html"
+check "a torn page record: written whole again" test "$(stat -c %s "$R")" -eq 128
+ino=$(stat -c %i "$R")
+sed -i 's/^# Mismatch, renamed/# Mismatch, renamed again/' "$BOOK/chapters/mismatch.md"
+lb build
+check "a page record is rewritten in place (no rename over it)" test "$(stat -c %i "$R")" -eq "$ino"
+check "... and the page has the new title" has "Mismatch, renamed again" "$BOOK/out/good.html"
 
 # kill -9 at random instants, then a rebuild gives the clean build's pages.
 mkbook
