@@ -248,7 +248,7 @@ int lb_fails_check_chunk(const lb_chunk *c, lb_attr_error *err)
     if (o->fails.kind == LB_FAILS_SANITIZER && !o->sanitize)
         return rule(err, col,
                     "fails=sanitizer needs a sanitizer to report: add sanitize=address, "
-                    "undefined or thread (c chunks only)");
+                    "undefined or thread (compiled chunks: c, cpp)");
     if (o->eval == LB_EVAL_NO)
         return rule(err, col,
                     "a chunk with eval=false never runs, so it cannot fail: drop fails= or "

@@ -133,12 +133,14 @@ static void test_chunk_rules(void **state)
     chunk_accepted("c {eval=compile fails=compile}");
     chunk_accepted("c {fails=SIGSEGV timeout=2}");
     chunk_accepted("c {sanitize=thread fails=sanitizer}");
+    chunk_accepted("cpp {sanitize=address fails=sanitizer}");
     chunk_accepted("python {fails=any}");
     chunk_accepted("python {fails=timeout timeout=1}");
     /* col counts from the fence's first backtick */
     chunk_refused("c {fails=crsh}", 7, "did you mean 'crash'?");
     chunk_refused("python {fails=compile}", 12, "fails=compile is for compiled chunks");
     chunk_refused("c {fails=sanitizer}", 7, "needs a sanitizer");
+    chunk_refused("cpp {fails=sanitizer}", 9, "(compiled chunks: c, cpp)");
     chunk_refused("c {eval=false fails=crash}", 18, "eval=false never runs");
     chunk_refused("c {eval=compile fails=crash}", 20, "only fails=compile");
     chunk_refused("c {fails=any exit=3}", 17, "exit= and fails=");
