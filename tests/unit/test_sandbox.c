@@ -291,11 +291,48 @@ static void test_nproc_above_the_users_tasks(void **state)
     assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* The sweep marks a whole tree in one pass: our orphans (our children no
+ * spawn waits for) and the run's child, and everything below them through
+ * parent links, however deep and even when a process is listed before its
+ * parent (as /proc does once pids wrap); not the children spawns wait
+ * for, nor what is below them, nor anyone else's. */
+static void test_sweep_marks_a_whole_tree_at_once(void **state)
+{
+    (void)state;
+    const pid_t self = 100, root = 50;
+    const lb_proc_info v[] = {
+        {500, 400, 'S'},                     /* an orphan's great-grandchild, listed first */
+        {400, 300, 'S'},                     /* its grandchild */
+        {300, self, 'S'},                    /* an orphan come back to us */
+        {200, self, 'S'},                    /* a child a spawn is waiting for */
+        {250, 200, 'S'},                     /* and its child: that spawn's to kill */
+        {600, 1, 'S'},                       /* someone else's */
+        {650, 600, 'S'},  {800, 700, 'S'},   /* the run's grandchild, before its parent */
+        {700, root, 'S'}, {root, self, 'Z'}, /* the run's child, a spawn is waiting for it */
+        {900, 800, 'Z'},                     /* a zombie below it: marked (the pass skips it) */
+    };
+    const char want[] = {1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1};
+    enum { N = sizeof v / sizeof *v };
+    const pid_t spare[] = {200, root};
+    char mark[N];
+    memset(mark, 7, sizeof mark);
+    lb_jail_mark_tree(v, N, root, self, spare, 2, mark);
+    for (size_t i = 0; i < N; i++)
+        if (mark[i] != want[i])
+            fail_msg("pid %d (parent %d): marked %d, want %d", (int)v[i].pid, (int)v[i].ppid,
+                     mark[i], want[i]);
+    /* With no spawn waiting, every child of ours is an orphan. */
+    lb_jail_mark_tree(v, N, 0, self, NULL, 0, mark);
+    for (size_t i = 0; i < N; i++)
+        assert_int_equal(mark[i], v[i].pid == 200 || v[i].pid == 250 ? 1 : want[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_nproc_above_the_users_tasks), /* first: see there */
         cmocka_unit_test(test_jail_enter_reports_a_failed_join),
+        cmocka_unit_test(test_sweep_marks_a_whole_tree_at_once),
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_values),
         cmocka_unit_test(test_bad_values),
