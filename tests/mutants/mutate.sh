@@ -7,9 +7,12 @@
 # of them, `analyze_mutants` builds each (skipping those that do not build)
 # and runs the module's suites against it: a mutant is killed when a check
 # fails (or the suites run past their time limit). No mutant is started
-# after MUTATE_SECONDS of a module. At the end: the score per module and
-# every surviving mutant as a diff, to be killed by a new test or listed as
-# equivalent in docs/testing.md.
+# after MUTATE_SECONDS of a module. A survivor that tests/mutants/
+# equivalent.txt lists (equivalent.sh judges) is an equivalent mutant, no
+# test can kill it; every other one is a live survivor, to be killed by a
+# new test or argued equivalent and added to that list. At the end, per
+# module: killed / sampled, equivalent, live, the score over the mutants
+# that are not equivalent, the raw score, and each survivor as a diff.
 #
 #   MUTANTS=N (per module, default 10)  SEED=N (default 20)
 #   MUTATE_SECONDS=N (per module, default 300)  MODULES="match cache ..."
@@ -22,6 +25,7 @@ SEED=${SEED:-20}
 MUTATE_SECONDS=${MUTATE_SECONDS:-300}
 MODULES=${MODULES:-match cache spawn jail assemble render update}
 JOBS=${JOBS:-2}
+EQUIVALENT=${EQUIVALENT:-$ROOT/tests/mutants/equivalent.txt}
 export SUITE_TIMEOUT=${SUITE_TIMEOUT:-60}
 for t in mutate analyze_mutants; do
     if [ ! -x "$UM_BIN/$t" ]; then
@@ -139,15 +143,23 @@ for m in $MODULES; do
     s=$(grep -c . "$m.notkilled.txt" 2>/dev/null)
     k=${k:-0} s=${s:-0}
     n=$((k + s))
-    score=$([ "$n" -gt 0 ] && echo "scale=1; 100 * $k / $n" | bc || echo -)
-    inv=$(grep -c . "$m.invalid.txt")
-    summary+=("$(printf '%-9s %3d of %3d sampled mutants killed (%s%%); %d did not build; %d generated' "$m" "$k" "$n" "$score" "$inv" "$total")")
+    eq=0
     while read -r f; do
         [ -n "$f" ] || continue
-        echo "   survived: $f"
+        if why=$("$ROOT/tests/mutants/equivalent.sh" "$m" "$src" "mutants/$m/$f" "$EQUIVALENT"); then
+            echo "   equivalent (documented): $f: $why"
+            eq=$((eq + 1))
+        else
+            echo "   survived: $f"
+        fi
         diff "$src" "mutants/$m/$f" | grep -E '^[<>]' | sed 's/^/      /'
     done <"$m.notkilled.txt"
+    live=$((s - eq))
+    pct() { [ "$2" -gt 0 ] && echo "$(echo "scale=1; 100 * $1 / $2" | bc)%" || echo "-"; }
+    inv=$(grep -c . "$m.invalid.txt")
+    summary+=("$(printf '%-9s %3d of %3d killed, %d equivalent, %d live: %s of the %d not equivalent (raw %s); %d did not build; %d generated' \
+        "$m" "$k" "$n" "$eq" "$live" "$(pct "$k" $((n - eq)))" $((n - eq)) "$(pct "$k" "$n")" "$inv" "$total")")
 done
 echo
-echo "mutation score per module (seed $SEED, $MUTANTS sampled per module):"
+echo "mutation score per module (seed $SEED, $MUTANTS sampled per module; equivalent: $EQUIVALENT):"
 printf '  %s\n' "${summary[@]}"
