@@ -211,7 +211,20 @@ static void test_jail_enter_reports_a_failed_join(void **state)
     errno = 0;
     assert_int_equal(lb_jail_enter(&j), -1);
     assert_int_equal(errno, EBADF);
+    /* fd 0 is a cgroup.procs like any other: a litbook started with stdin
+     * closed opens its first one there. */
+    int saved_stdin = dup(0);
+    assert_true(saved_stdin >= 0);
+    assert_int_equal(dup2(j.procs_fd[1], 0), 0);
     close(j.procs_fd[1]);
+    j.procs_fd[1] = 0;
+    errno = 0;
+    int rc = lb_jail_enter(&j);
+    int e = errno;
+    assert_int_equal(dup2(saved_stdin, 0), 0);
+    close(saved_stdin);
+    assert_int_equal(rc, -1);
+    assert_int_equal(e, EBADF);
 }
 
 /* Without a pids cgroup it may use (not root), procs= is RLIMIT_NPROC,
