@@ -9,10 +9,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -304,6 +306,56 @@ static void test_nproc_above_the_users_tasks(void **state)
     assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* A second mount of the v1 pids hierarchy (a bind mount, as container
+ * runtimes make) does not move the jail's cgroups there: the first one
+ * found stays, and no copy of its path is lost. In a forked copy in a
+ * mount namespace of its own, before any contained run here (the machine
+ * is discovered once per process); it reports by exit status, 77 where
+ * there is no v1 pids hierarchy at /sys/fs/cgroup/pids. */
+static int child_second_pids_mount_ignored(void)
+{
+    if (access("/sys/fs/cgroup/pids/cgroup.procs", W_OK) != 0)
+        return 77;
+    char dir[] = "/tmp/lb-pids-XXXXXX";
+    if (!mkdtemp(dir))
+        return 10;
+    int bad = unshare(CLONE_NEWNS) < 0                                     ? 11
+              : mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0      ? 12
+              : mount("/sys/fs/cgroup/pids", dir, NULL, MS_BIND, NULL) < 0 ? 13
+                                                                           : 0;
+    if (!bad) {
+        lb_buf how = LB_BUF_INIT;
+        lb_jail_describe(&how);
+        if (!strstr(lb_buf_str(&how), "cgroup v1 pids.max at /sys/fs/cgroup/pids"))
+            bad = 14;
+        if (strstr(lb_buf_str(&how), dir)) {
+            fprintf(stderr, "# %s\n", lb_buf_str(&how));
+            bad = 15;
+        }
+        lb_buf_free(&how);
+        umount(dir);
+    }
+    rmdir(dir);
+    return bad;
+}
+
+static void test_second_pids_mount_ignored(void **state)
+{
+    (void)state;
+    if (getuid() != 0)
+        skip(); /* a mount namespace needs root */
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        _exit(child_second_pids_mount_ignored());
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    if (WEXITSTATUS(status) == 77)
+        skip();
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 /* The sweep marks a whole tree in one pass: our orphans (our children no
  * spawn waits for) and the run's child, and everything below them through
  * parent links, however deep and even when a process is listed before its
@@ -344,6 +396,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_nproc_above_the_users_tasks), /* first: see there */
+        cmocka_unit_test(test_second_pids_mount_ignored),   /* before any run here too */
         cmocka_unit_test(test_jail_enter_reports_a_failed_join),
         cmocka_unit_test(test_sweep_marks_a_whole_tree_at_once),
         cmocka_unit_test(test_defaults),
