@@ -38,13 +38,13 @@ done
 # normal build, asan/ the sanitizer build's, which catch a read or write
 # past an array that the normal build survives) and the end-to-end suites
 # that exercise it: --update is core.sh's, the language labels and fences
-# are markdown.sh's, the sandbox's limits hostile.sh's and sandbox.sh's,
-# noweb tangle.sh's too.
+# are markdown.sh's, the sandbox's limits hostile.sh's and sandbox.sh's
+# (and spawn's boxed runs, run_boxed, sandbox.sh's), noweb tangle.sh's too.
 suites_of() {
     case "$1" in
     match) echo unit/test_match unit/test_diff asan/test_match e2e/core e2e/python ;;
     cache) echo unit/test_cache asan/test_cache e2e/cache e2e/core ;;
-    spawn) echo unit/test_spawn unit/test_sandbox e2e/core ;;
+    spawn) echo unit/test_spawn unit/test_sandbox e2e/core e2e/sandbox ;;
     jail) echo unit/test_sandbox e2e/hostile e2e/sandbox ;;
     assemble) echo unit/test_assemble asan/test_assemble e2e/core e2e/python e2e/tangle ;;
     render) echo unit/test_render asan/test_render e2e/core e2e/charts e2e/python e2e/markdown ;;
@@ -84,7 +84,8 @@ chmod +x "$SCRATCH/run-suites"
 
 cd "$SCRATCH" || exit 1
 echo "building the unmutated copy"
-if ! make -j"$JOBS" tool unit $FUZZ $ASAN >build.log 2>&1; then
+# build/tools/cmark-ref: markdown.sh's reference renderer.
+if ! make -j"$JOBS" tool unit build/tools/cmark-ref $FUZZ $ASAN >build.log 2>&1; then
     tail -20 build.log
     exit 1
 fi
