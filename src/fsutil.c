@@ -15,6 +15,7 @@ int lb_read_file(const char *path, lb_buf *b)
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -1;
+    size_t start = b->len;
     char tmp[65536];
     for (;;) {
         ssize_t n = read(fd, tmp, sizeof tmp);
@@ -23,6 +24,10 @@ int lb_read_file(const char *path, lb_buf *b)
                 continue;
             int e = errno;
             close(fd);
+            if (b->ptr) { /* no part of a file read only in part */
+                b->len = start;
+                b->ptr[start] = '\0';
+            }
             errno = e;
             return -1;
         }

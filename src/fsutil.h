@@ -6,7 +6,8 @@
 
 #include "buf.h"
 
-/* Reads path into b (appending). Returns 0, or -1 with errno set. */
+/* Reads path into b (appending). Returns 0, or -1 with errno set and b as
+ * it was (nothing of a file that failed part way). */
 int lb_read_file(const char *path, lb_buf *b);
 /* Writes data to path through a temporary file in the same directory,
  * renamed over path, so a reader, or a build killed at any instant, sees

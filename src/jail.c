@@ -475,17 +475,12 @@ int lb_jail_enter(const lb_jail *j)
     return 0;
 }
 
-typedef struct {
-    pid_t pid, ppid;
-    char state;
-} proc_info;
-
 /* Every process on the machine (pid, parent, state). Caller frees. */
-static proc_info *scan_procs(size_t *n)
+static lb_proc_info *scan_procs(size_t *n)
 {
     *n = 0;
     size_t cap = 256;
-    proc_info *v = lb_xmalloc(cap * sizeof *v);
+    lb_proc_info *v = lb_xmalloc(cap * sizeof *v);
     DIR *d = opendir("/proc");
     if (!d)
         return v;
@@ -500,7 +495,7 @@ static proc_info *scan_procs(size_t *n)
         if (lb_read_file(p.ptr, &s) < 0)
             continue;
         const char *rp = strrchr(s.ptr, ')');
-        proc_info pi = {(pid_t)atol(e->d_name), 0, '?'};
+        lb_proc_info pi = {(pid_t)atol(e->d_name), 0, '?'};
         int ppid;
         if (!rp || sscanf(rp + 1, " %c %d", &pi.state, &ppid) != 2)
             continue;
@@ -517,13 +512,18 @@ static proc_info *scan_procs(size_t *n)
     return v;
 }
 
+static int holds(const pid_t *v, size_t n, pid_t pid)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i] == pid)
+            return 1;
+    return 0;
+}
+
 /* Caller holds fork_lock. */
 static int is_inflight(pid_t pid)
 {
-    for (size_t i = 0; i < ninflight; i++)
-        if (inflight[i] == pid)
-            return 1;
-    return 0;
+    return holds(inflight, ninflight, pid);
 }
 
 typedef struct {
@@ -543,19 +543,12 @@ static void pid_add(pid_set *s, pid_t pid)
     s->v[s->n++] = pid;
 }
 
-/* One pass without cgroups: SIGKILL to the descendants of root (through
- * parent links, so setsid does not hide them) and to our own children that
- * no spawn is waiting for (orphans re-parented to us), each added to
- * victims. Returns how many live ones it found. Caller holds fork_lock. */
-static int kill_tree_pass(pid_t root, pid_set *victims)
+void lb_jail_mark_tree(const lb_proc_info *v, size_t n, pid_t root, pid_t self, const pid_t *spare,
+                       size_t nspare, char *mark)
 {
-    size_t n;
-    proc_info *v = scan_procs(&n);
-    pid_t self = getpid();
-    /* Marks spread down parent links until nothing changes. */
-    char *mark = lb_xcalloc(n ? n : 1, 1);
     for (size_t i = 0; i < n; i++)
-        mark[i] = v[i].pid == root || (v[i].ppid == self && !is_inflight(v[i].pid));
+        mark[i] = v[i].pid == root || (v[i].ppid == self && !holds(spare, nspare, v[i].pid));
+    /* Marks spread down parent links until nothing changes. */
     for (int changed = 1; changed;) {
         changed = 0;
         for (size_t i = 0; i < n; i++)
@@ -563,6 +556,18 @@ static int kill_tree_pass(pid_t root, pid_set *victims)
                 if (mark[k] && v[k].pid == v[i].ppid)
                     mark[i] = changed = 1;
     }
+}
+
+/* One pass without cgroups: SIGKILL to the descendants of root (through
+ * parent links, so setsid does not hide them) and to our own children that
+ * no spawn is waiting for (orphans re-parented to us), each added to
+ * victims. Returns how many live ones it found. Caller holds fork_lock. */
+static int kill_tree_pass(pid_t root, pid_set *victims)
+{
+    size_t n;
+    lb_proc_info *v = scan_procs(&n);
+    char *mark = lb_xcalloc(n ? n : 1, 1);
+    lb_jail_mark_tree(v, n, root, getpid(), inflight, ninflight, mark);
     int live = 0;
     for (size_t i = 0; i < n; i++) {
         if (!mark[i] || v[i].pid == root || v[i].state == 'Z')
@@ -628,7 +633,7 @@ static void reap_orphans(void)
     }
     free(kids.v);
     size_t n;
-    proc_info *v = scan_procs(&n);
+    lb_proc_info *v = scan_procs(&n);
     pid_t self = getpid();
     for (size_t i = 0; i < n; i++) {
         if (v[i].ppid == self && v[i].state == 'Z' && !is_inflight(v[i].pid))

@@ -86,6 +86,26 @@ void lb_jail_forget(pid_t pid);
  * the main one, calls it when they are done. */
 void lb_jail_thread_release(void);
 
+/* One process as the sweep sees it (without a cgroup, lb_jail_close kills
+ * a run's processes by walking the process table in /proc). */
+typedef struct {
+    pid_t pid, ppid;
+    char state;
+} lb_proc_info;
+
+/* The sweep's choice, apart from /proc so that a unit test can give it a
+ * process table of its own: sets mark[i] (n bytes) to 1 for each process
+ * of v[0..n) a pass kills, else 0: self's children but those in
+ * spare[0..nspare) (the children that spawns are waiting for; the others
+ * are orphans re-parented to self, the subreaper), and every descendant of
+ * those and of root (a run's direct child, marked too but spared by the
+ * pass: its caller reaps it) through parent links, at any depth and in any
+ * order v lists them, so that one pass kills a whole tree: a pass that got
+ * one level of it each time would need a nap and a scan of /proc per
+ * level. */
+void lb_jail_mark_tree(const lb_proc_info *v, size_t n, pid_t root, pid_t self, const pid_t *spare,
+                       size_t nspare, char *mark);
+
 /* One line on what this machine gives: "cgroup v2 (cgroup.kill) + cgroup
  * v1 pids.max", "no cgroup: process limit not enforced (root)". Appends. */
 void lb_jail_describe(lb_buf *out);

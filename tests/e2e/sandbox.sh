@@ -259,6 +259,45 @@ check "compiler's daemon: gone after the build" none_running "sleep 271.7"
 kill "$SERVER_PID" 2>/dev/null
 SERVER_PID=
 
+# A chunk whose processes together pass memory= is OOM-killed by the
+# kernel, in the sandbox too, and the failure says which limit it reached
+# (the sandbox's session asks its jail, lb_jail_oom_since): the chunk
+# touches 48 MiB, then its child 32 MiB, each under the per-process
+# address-space limit, 80 MiB together under memory=64M; the kernel kills
+# the larger, the chunk itself.
+mkbook
+cat >"$BOOK/chapters/oom.md" <<'EOF'
+# OOM
+
+```c {#oom memory=64M timeout=30}
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+static void touch(size_t mib)
+{
+    volatile char *p = malloc(mib << 20);
+    for (size_t k = 0; p && k < mib << 20; k += 4096)
+        p[k] = 1;
+}
+int main(void)
+{
+    if (fork() == 0) {
+        sleep(1);
+        touch(32);
+        sleep(2);
+        _exit(0);
+    }
+    touch(48);
+    wait(NULL);
+    return 0;
+}
+```
+EOF
+lb build
+check "memory= passed by the processes together: the chunk is killed" rc_is 1
+check "memory= passed: the failure names the limit it reached" \
+    has "it reached its memory limit of 64M," "$BOOK/err.log"
+
 # SIGSTOP to the runner (its parent): the program's end is never
 # reported, so the chunk fails at its timeout instead of passing, and
 # litbook itself is untouched.

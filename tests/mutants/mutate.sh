@@ -7,9 +7,12 @@
 # of them, `analyze_mutants` builds each (skipping those that do not build)
 # and runs the module's suites against it: a mutant is killed when a check
 # fails (or the suites run past their time limit). No mutant is started
-# after MUTATE_SECONDS of a module. At the end: the score per module and
-# every surviving mutant as a diff, to be killed by a new test or listed as
-# equivalent in docs/testing.md.
+# after MUTATE_SECONDS of a module. A survivor that tests/mutants/
+# equivalent.txt lists (equivalent.sh judges) is an equivalent mutant, no
+# test can kill it; every other one is a live survivor, to be killed by a
+# new test or argued equivalent and added to that list. At the end, per
+# module: killed / sampled, equivalent, live, the score over the mutants
+# that are not equivalent, the raw score, and each survivor as a diff.
 #
 #   MUTANTS=N (per module, default 10)  SEED=N (default 20)
 #   MUTATE_SECONDS=N (per module, default 300)  MODULES="match cache ..."
@@ -22,6 +25,7 @@ SEED=${SEED:-20}
 MUTATE_SECONDS=${MUTATE_SECONDS:-300}
 MODULES=${MODULES:-match cache spawn jail assemble render update}
 JOBS=${JOBS:-2}
+EQUIVALENT=${EQUIVALENT:-$ROOT/tests/mutants/equivalent.txt}
 export SUITE_TIMEOUT=${SUITE_TIMEOUT:-60}
 for t in mutate analyze_mutants; do
     if [ ! -x "$UM_BIN/$t" ]; then
@@ -34,13 +38,13 @@ done
 # normal build, asan/ the sanitizer build's, which catch a read or write
 # past an array that the normal build survives) and the end-to-end suites
 # that exercise it: --update is core.sh's, the language labels and fences
-# are markdown.sh's, the sandbox's limits hostile.sh's and sandbox.sh's,
-# noweb tangle.sh's too.
+# are markdown.sh's, the sandbox's limits hostile.sh's and sandbox.sh's
+# (and spawn's boxed runs, run_boxed, sandbox.sh's), noweb tangle.sh's too.
 suites_of() {
     case "$1" in
     match) echo unit/test_match unit/test_diff asan/test_match e2e/core e2e/python ;;
     cache) echo unit/test_cache asan/test_cache e2e/cache e2e/core ;;
-    spawn) echo unit/test_spawn unit/test_sandbox e2e/core ;;
+    spawn) echo unit/test_spawn unit/test_sandbox e2e/core e2e/sandbox ;;
     jail) echo unit/test_sandbox e2e/hostile e2e/sandbox ;;
     assemble) echo unit/test_assemble asan/test_assemble e2e/core e2e/python e2e/tangle ;;
     render) echo unit/test_render asan/test_render e2e/core e2e/charts e2e/python e2e/markdown ;;
@@ -80,7 +84,8 @@ chmod +x "$SCRATCH/run-suites"
 
 cd "$SCRATCH" || exit 1
 echo "building the unmutated copy"
-if ! make -j"$JOBS" tool unit $FUZZ $ASAN >build.log 2>&1; then
+# build/tools/cmark-ref: markdown.sh's reference renderer.
+if ! make -j"$JOBS" tool unit build/tools/cmark-ref $FUZZ $ASAN >build.log 2>&1; then
     tail -20 build.log
     exit 1
 fi
@@ -139,15 +144,23 @@ for m in $MODULES; do
     s=$(grep -c . "$m.notkilled.txt" 2>/dev/null)
     k=${k:-0} s=${s:-0}
     n=$((k + s))
-    score=$([ "$n" -gt 0 ] && echo "scale=1; 100 * $k / $n" | bc || echo -)
-    inv=$(grep -c . "$m.invalid.txt")
-    summary+=("$(printf '%-9s %3d of %3d sampled mutants killed (%s%%); %d did not build; %d generated' "$m" "$k" "$n" "$score" "$inv" "$total")")
+    eq=0
     while read -r f; do
         [ -n "$f" ] || continue
-        echo "   survived: $f"
+        if why=$("$ROOT/tests/mutants/equivalent.sh" "$m" "$src" "mutants/$m/$f" "$EQUIVALENT"); then
+            echo "   equivalent (documented): $f: $why"
+            eq=$((eq + 1))
+        else
+            echo "   survived: $f"
+        fi
         diff "$src" "mutants/$m/$f" | grep -E '^[<>]' | sed 's/^/      /'
     done <"$m.notkilled.txt"
+    live=$((s - eq))
+    pct() { [ "$2" -gt 0 ] && echo "$(echo "scale=1; 100 * $1 / $2" | bc)%" || echo "-"; }
+    inv=$(grep -c . "$m.invalid.txt")
+    summary+=("$(printf '%-9s %3d of %3d killed, %d equivalent, %d live: %s of the %d not equivalent (raw %s); %d did not build; %d generated' \
+        "$m" "$k" "$n" "$eq" "$live" "$(pct "$k" $((n - eq)))" $((n - eq)) "$(pct "$k" "$n")" "$inv" "$total")")
 done
 echo
-echo "mutation score per module (seed $SEED, $MUTANTS sampled per module):"
+echo "mutation score per module (seed $SEED, $MUTANTS sampled per module; equivalent: $EQUIVALENT):"
 printf '  %s\n' "${summary[@]}"

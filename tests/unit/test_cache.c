@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,6 +273,27 @@ static void test_tool_identity_empty_memo_ignored(void **state)
     unlink(tool);
 }
 
+/* The memo is per path, size, mtime and inode: a tool whose mtime moved
+ * is asked again, under a new memo, even when the move is one second up
+ * and one nanosecond down (the mtime counted whole, not its seconds and
+ * nanoseconds added). */
+static void test_tool_identity_new_mtime_asked_again(void **state)
+{
+    fixture *f = *state;
+    char tool[128];
+    make_tool(f, tool, sizeof tool);
+    const struct timespec before[2] = {{1700000000, 1}, {1700000000, 1}};
+    const struct timespec after[2] = {{1700000001, 0}, {1700000001, 0}};
+    assert_int_equal(utimensat(AT_FDCWD, tool, before, 0), 0);
+    free(lb_tool_identity(f->dir, tool));
+    assert_int_equal(count_memos(f), 1);
+    assert_int_equal(utimensat(AT_FDCWD, tool, after, 0), 0);
+    free(lb_tool_identity(f->dir, tool));
+    assert_int_equal(count_memos(f), 2);
+    remove_memos(f, 0);
+    unlink(tool);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -282,6 +304,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_store_through_memo_records_the_same, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tool_identity_says_the_version, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tool_identity_empty_memo_ignored, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tool_identity_new_mtime_asked_again, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -58,6 +58,24 @@ static void test_svg_ids_unique(void **state)
     assert_string_equal(lb_buf_str(&b), "<svg><g id=\"p1\"></g><g id=\"p1-2\"></g><use "
                                         "xlink:href='#p1'/><path id='p1-3'/>"
                                         "<text>id=\"p1\"</text></svg>");
+    /* Only an attribute named id: the same path data twice (d, a word
+     * before it and whitespace, as an SVG laid out one attribute a line
+     * has it) is drawing, not an id. */
+    lb_buf_reset(&b);
+    const char *paths = "<svg><path\n d='M0 0h1'/><path\n d='M0 0h1'/></svg>";
+    lb_put_svg(paths, &b);
+    assert_string_equal(lb_buf_str(&b), paths);
+    lb_buf_free(&b);
+}
+
+/* A heading's id: lower-case letters and digits, one dash for each run of
+ * spaces, dashes, underscores, slashes and dots between them. */
+static void test_slugify(void **state)
+{
+    (void)state;
+    lb_buf b = LB_BUF_INIT;
+    lb_slugify("Files_and/Folders.Too -- 2", &b);
+    assert_string_equal(lb_buf_str(&b), "files-and-folders-too-2");
     lb_buf_free(&b);
 }
 
@@ -189,13 +207,10 @@ static void test_meta_ran_in(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_num_frac_width),
-        cmocka_unit_test(test_num_aligned),
-        cmocka_unit_test(test_svg_ids_unique),
-        cmocka_unit_test(test_hl_extract),
-        cmocka_unit_test(test_hl_plain_without_highlighter),
-        cmocka_unit_test(test_rewrite_ids),
-        cmocka_unit_test(test_lang_labels),
+        cmocka_unit_test(test_num_frac_width), cmocka_unit_test(test_num_aligned),
+        cmocka_unit_test(test_svg_ids_unique), cmocka_unit_test(test_slugify),
+        cmocka_unit_test(test_hl_extract),     cmocka_unit_test(test_hl_plain_without_highlighter),
+        cmocka_unit_test(test_rewrite_ids),    cmocka_unit_test(test_lang_labels),
         cmocka_unit_test(test_meta_ran_in),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,10 +9,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -211,7 +213,20 @@ static void test_jail_enter_reports_a_failed_join(void **state)
     errno = 0;
     assert_int_equal(lb_jail_enter(&j), -1);
     assert_int_equal(errno, EBADF);
+    /* fd 0 is a cgroup.procs like any other: a litbook started with stdin
+     * closed opens its first one there. */
+    int saved_stdin = dup(0);
+    assert_true(saved_stdin >= 0);
+    assert_int_equal(dup2(j.procs_fd[1], 0), 0);
     close(j.procs_fd[1]);
+    j.procs_fd[1] = 0;
+    errno = 0;
+    int rc = lb_jail_enter(&j);
+    int e = errno;
+    assert_int_equal(dup2(saved_stdin, 0), 0);
+    close(saved_stdin);
+    assert_int_equal(rc, -1);
+    assert_int_equal(e, EBADF);
 }
 
 /* Without a pids cgroup it may use (not root), procs= is RLIMIT_NPROC,
@@ -291,11 +306,99 @@ static void test_nproc_above_the_users_tasks(void **state)
     assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* A second mount of the v1 pids hierarchy (a bind mount, as container
+ * runtimes make) does not move the jail's cgroups there: the first one
+ * found stays, and no copy of its path is lost. In a forked copy in a
+ * mount namespace of its own, before any contained run here (the machine
+ * is discovered once per process); it reports by exit status, 77 where
+ * there is no v1 pids hierarchy at /sys/fs/cgroup/pids. */
+static int child_second_pids_mount_ignored(void)
+{
+    if (access("/sys/fs/cgroup/pids/cgroup.procs", W_OK) != 0)
+        return 77;
+    char dir[] = "/tmp/lb-pids-XXXXXX";
+    if (!mkdtemp(dir))
+        return 10;
+    int bad = unshare(CLONE_NEWNS) < 0                                     ? 11
+              : mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0      ? 12
+              : mount("/sys/fs/cgroup/pids", dir, NULL, MS_BIND, NULL) < 0 ? 13
+                                                                           : 0;
+    if (!bad) {
+        lb_buf how = LB_BUF_INIT;
+        lb_jail_describe(&how);
+        if (!strstr(lb_buf_str(&how), "cgroup v1 pids.max at /sys/fs/cgroup/pids"))
+            bad = 14;
+        if (strstr(lb_buf_str(&how), dir)) {
+            fprintf(stderr, "# %s\n", lb_buf_str(&how));
+            bad = 15;
+        }
+        lb_buf_free(&how);
+        umount(dir);
+    }
+    rmdir(dir);
+    return bad;
+}
+
+static void test_second_pids_mount_ignored(void **state)
+{
+    (void)state;
+    if (getuid() != 0)
+        skip(); /* a mount namespace needs root */
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        _exit(child_second_pids_mount_ignored());
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    if (WEXITSTATUS(status) == 77)
+        skip();
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/* The sweep marks a whole tree in one pass: our orphans (our children no
+ * spawn waits for) and the run's child, and everything below them through
+ * parent links, however deep and even when a process is listed before its
+ * parent (as /proc does once pids wrap); not the children spawns wait
+ * for, nor what is below them, nor anyone else's. */
+static void test_sweep_marks_a_whole_tree_at_once(void **state)
+{
+    (void)state;
+    const pid_t self = 100, root = 50;
+    const lb_proc_info v[] = {
+        {500, 400, 'S'},                     /* an orphan's great-grandchild, listed first */
+        {400, 300, 'S'},                     /* its grandchild */
+        {300, self, 'S'},                    /* an orphan come back to us */
+        {200, self, 'S'},                    /* a child a spawn is waiting for */
+        {250, 200, 'S'},                     /* and its child: that spawn's to kill */
+        {600, 1, 'S'},                       /* someone else's */
+        {650, 600, 'S'},  {800, 700, 'S'},   /* the run's grandchild, before its parent */
+        {700, root, 'S'}, {root, self, 'Z'}, /* the run's child, a spawn is waiting for it */
+        {900, 800, 'Z'},                     /* a zombie below it: marked (the pass skips it) */
+    };
+    const char want[] = {1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1};
+    enum { N = sizeof v / sizeof *v };
+    const pid_t spare[] = {200, root};
+    char mark[N];
+    memset(mark, 7, sizeof mark);
+    lb_jail_mark_tree(v, N, root, self, spare, 2, mark);
+    for (size_t i = 0; i < N; i++)
+        if (mark[i] != want[i])
+            fail_msg("pid %d (parent %d): marked %d, want %d", (int)v[i].pid, (int)v[i].ppid,
+                     mark[i], want[i]);
+    /* With no spawn waiting, every child of ours is an orphan. */
+    lb_jail_mark_tree(v, N, 0, self, NULL, 0, mark);
+    for (size_t i = 0; i < N; i++)
+        assert_int_equal(mark[i], v[i].pid == 200 || v[i].pid == 250 ? 1 : want[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_nproc_above_the_users_tasks), /* first: see there */
+        cmocka_unit_test(test_second_pids_mount_ignored),   /* before any run here too */
         cmocka_unit_test(test_jail_enter_reports_a_failed_join),
+        cmocka_unit_test(test_sweep_marks_a_whole_tree_at_once),
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_values),
         cmocka_unit_test(test_bad_values),
