@@ -154,6 +154,25 @@ static void test_short_dep_record_is_a_miss(void **state)
     assert_int_equal(loads(f), 0);
 }
 
+/* A record length past SIZE_MAX is damage, not a number to wrap: read
+ * modulo 2^64, "18446744073709551622" is 6, the length of the record that
+ * follows, and the damaged entry would load as a hit. */
+static void test_record_length_past_size_max_is_a_miss(void **state)
+{
+    fixture *f = *state;
+    lb_buf b = LB_BUF_INIT, out = LB_BUF_INIT;
+    read_entry(f, &b);
+    const char *rec = strstr(b.ptr, "\nout 6\n");
+    assert_non_null(rec);
+    lb_buf_append(&out, b.ptr, (size_t)(rec - b.ptr));
+    lb_buf_puts(&out, "\nout 18446744073709551622\n");
+    lb_buf_puts(&out, rec + strlen("\nout 6\n"));
+    write_entry(f, &out);
+    lb_buf_free(&out);
+    lb_buf_free(&b);
+    assert_int_equal(loads(f), 0);
+}
+
 static void test_changed_dep_is_a_miss(void **state)
 {
     fixture *f = *state;
@@ -301,6 +320,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_zeroed_hash_is_a_miss, setup, teardown),
         cmocka_unit_test_setup_teardown(test_short_dep_record_is_a_miss, setup, teardown),
         cmocka_unit_test_setup_teardown(test_changed_dep_is_a_miss, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_record_length_past_size_max_is_a_miss, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_store_through_memo_records_the_same, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tool_identity_says_the_version, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tool_identity_empty_memo_ignored, setup, teardown),

@@ -361,6 +361,49 @@ static void test_second_pids_mount_ignored(void **state)
  * parent links, however deep and even when a process is listed before its
  * parent (as /proc does once pids wrap); not the children spawns wait
  * for, nor what is below them, nor anyone else's. */
+/* Whether pid (a child of ours) has exited and waits to be reaped. */
+static int is_zombie(pid_t pid)
+{
+    char path[64], buf[256];
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    const char *rp = strrchr(buf, ')');
+    return rp && rp[1] == ' ' && rp[2] == 'Z';
+}
+
+/* Forgetting one child keeps the record of the others: a child another
+ * thread still waits for is not an orphan, and the sweep at a run's end
+ * must leave it to that thread to reap. */
+static void test_forget_keeps_the_others(void **state)
+{
+    (void)state;
+    pid_t kid[2];
+    for (int i = 0; i < 2; i++) {
+        lb_jail_fork_begin();
+        kid[i] = fork();
+        if (kid[i] == 0)
+            _exit(0);
+        lb_jail_fork_end(kid[i]);
+        assert_true(kid[i] > 0);
+    }
+    int st;
+    assert_int_equal(waitpid(kid[0], &st, 0), kid[0]);
+    lb_jail_forget(kid[0]);
+    for (int tries = 0; !is_zombie(kid[1]) && tries < 500; tries++)
+        usleep(2000);
+    assert_true(is_zombie(kid[1]));
+    lb_jail j;
+    lb_jail_open(&j, 0, 0);
+    lb_jail_close(&j, 0); /* reaps the orphans: kid[1] is none */
+    assert_int_equal(waitpid(kid[1], &st, WNOHANG), kid[1]);
+    lb_jail_forget(kid[1]);
+}
+
 static void test_sweep_marks_a_whole_tree_at_once(void **state)
 {
     (void)state;
@@ -399,6 +442,7 @@ int main(void)
         cmocka_unit_test(test_second_pids_mount_ignored),   /* before any run here too */
         cmocka_unit_test(test_jail_enter_reports_a_failed_join),
         cmocka_unit_test(test_sweep_marks_a_whole_tree_at_once),
+        cmocka_unit_test(test_forget_keeps_the_others),
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_values),
         cmocka_unit_test(test_bad_values),
