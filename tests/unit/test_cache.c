@@ -28,6 +28,18 @@ typedef struct {
     char header[128]; /* the dependency the entry records */
 } fixture;
 
+/* The result every entry of these tests holds (borrowed strings). */
+static lb_result stored_result(void)
+{
+    lb_result r;
+    memset(&r, 0, sizeof r);
+    r.status = LB_RES_OK;
+    r.ran = 1;
+    r.out = "hello\n";
+    r.out_len = 6;
+    return r;
+}
+
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
@@ -41,12 +53,7 @@ static int setup(void **state)
         return -1;
     fputs("#define DEP 1\n", h);
     fclose(h);
-    lb_result r;
-    memset(&r, 0, sizeof r);
-    r.status = LB_RES_OK;
-    r.ran = 1;
-    r.out = "hello\n";
-    r.out_len = 6;
+    lb_result r = stored_result();
     lb_strv deps = {0};
     lb_strv_push(&deps, f->header);
     int rc = lb_cache_store(f->dir, KEY, &r, &deps);
@@ -191,12 +198,7 @@ static void test_store_through_memo_records_the_same(void **state)
     fixture *f = *state;
     lb_buf plain = LB_BUF_INIT, memo_rec = LB_BUF_INIT;
     read_entry(f, &plain);
-    lb_result r;
-    memset(&r, 0, sizeof r);
-    r.status = LB_RES_OK;
-    r.ran = 1;
-    r.out = "hello\n";
-    r.out_len = 6;
+    lb_result r = stored_result();
     lb_strv deps = {0};
     lb_strv_push(&deps, f->header);
     lb_dep_memo *m = lb_dep_memo_new();
