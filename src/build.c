@@ -820,11 +820,13 @@ enum { PAGE_RECORD = 128 };
 
 static void page_record(const char *key, const struct stat *st, char rec[PAGE_RECORD])
 {
-    int n = snprintf(rec, PAGE_RECORD, "%s %lld %lld.%09ld %llu", key, (long long)st->st_size,
-                     (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
-                     (unsigned long long)st->st_ino);
-    if (n < 0 || n >= PAGE_RECORD)
-        n = 0; /* cannot happen with a 32-digit key; an empty record never matches */
+    lb_buf b = LB_BUF_INIT;
+    lb_buf_printf(&b, "%s ", key);
+    lb_file_stamp(st, &b);
+    /* It always fits, with a 32-digit key; an empty record never matches. */
+    int n = b.len < PAGE_RECORD ? (int)b.len : 0;
+    memcpy(rec, b.ptr, (size_t)n);
+    lb_buf_free(&b);
     memset(rec + n, ' ', (size_t)(PAGE_RECORD - 1 - n));
     rec[PAGE_RECORD - 1] = '\n';
 }

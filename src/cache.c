@@ -132,11 +132,6 @@ void lb_dep_memo_free(lb_dep_memo *m)
     free(m);
 }
 
-static long long mtime_ns(const struct stat *st)
-{
-    return (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
-}
-
 /* The memo's entry for path, made (with one stat) on first sight. Call
  * with m->mu held. */
 static dep_seen *seen(lb_dep_memo *m, const char *path)
@@ -150,7 +145,7 @@ static dep_seen *seen(lb_dep_memo *m, const char *path)
     struct stat st;
     d->exists = stat(path, &st) == 0;
     d->size = d->exists ? (long long)st.st_size : -1;
-    d->mtime = d->exists ? mtime_ns(&st) : -1;
+    d->mtime = d->exists ? lb_mtime_ns(&st) : -1;
     d->next = m->bucket[h];
     m->bucket[h] = d;
     return d;
@@ -184,7 +179,7 @@ static int dep_line(lb_dep_memo *m, const char *path, lb_buf *line)
         if (stat(path, &st) < 0 || lb_file_hash(path, h) < 0)
             return -1;
         size = (long long)st.st_size;
-        mtime = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+        mtime = lb_mtime_ns(&st);
     }
     lb_buf_printf(line, "%lld %lld %s %s", size, mtime, h, path);
     return 0;
@@ -452,11 +447,10 @@ char *lb_tool_identity(const char *dir, const char *prog)
     lb_hash h;
     lb_hash_init(&h);
     lb_hash_str(&h, path);
-    char meta[128];
-    snprintf(meta, sizeof meta, "%lld %lld %lld", (long long)st.st_size,
-             (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec,
-             (long long)st.st_ino);
-    lb_hash_str(&h, meta);
+    lb_buf meta = LB_BUF_INIT;
+    lb_file_stamp(&st, &meta);
+    lb_hash_str(&h, meta.ptr);
+    lb_buf_free(&meta);
     char key[33];
     lb_hash_hex(&h, key);
     lb_buf file = LB_BUF_INIT, id = LB_BUF_INIT;

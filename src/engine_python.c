@@ -95,18 +95,13 @@ static void python_info_free(lb_python_info *pi)
     memset(pi, 0, sizeof *pi);
 }
 
-static long long mtime_ns(const struct stat *st)
-{
-    return (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
-}
-
 /* "stamp SIZE MTIME PATH": what must not change for a remembered probe to
  * hold. A path that does not exist is stamped as "-1 -1". */
 static void put_stamp(lb_buf *b, const char *path)
 {
     struct stat st;
     if (stat(path, &st) == 0)
-        lb_buf_printf(b, "stamp %lld %lld %s\n", (long long)st.st_size, mtime_ns(&st), path);
+        lb_buf_printf(b, "stamp %lld %lld %s\n", (long long)st.st_size, lb_mtime_ns(&st), path);
     else
         lb_buf_printf(b, "stamp -1 -1 %s\n", path);
 }
@@ -120,7 +115,7 @@ static int stamp_holds(const char *rec)
     struct stat st;
     if (stat(rec + used, &st) < 0)
         return size == -1;
-    return st.st_size == size && mtime_ns(&st) == mtime;
+    return st.st_size == size && lb_mtime_ns(&st) == mtime;
 }
 
 /* Applies one line of a probe's answer to pi. Returns 0, or -1 when a

@@ -113,6 +113,17 @@ int lb_write_file_if_changed(const char *path, const char *data, size_t len)
     return lb_write_file_atomic(path, data, len) < 0 ? -1 : 1;
 }
 
+long long lb_mtime_ns(const struct stat *st)
+{
+    return (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+}
+
+void lb_file_stamp(const struct stat *st, lb_buf *out)
+{
+    lb_buf_printf(out, "%lld %lld %lld", (long long)st->st_size, lb_mtime_ns(st),
+                  (long long)st->st_ino);
+}
+
 int lb_mkdirs(const char *path)
 {
     /* Mostly the folder is there already (a no-op rebuild asks for the

@@ -3,8 +3,15 @@
 #define LB_FSUTIL_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "buf.h"
+
+/* A file's mtime in nanoseconds. */
+long long lb_mtime_ns(const struct stat *st);
+/* Appends "SIZE MTIME_NS INODE": what tells one version of a file from
+ * another without reading it (a rename or a rewrite changes it). */
+void lb_file_stamp(const struct stat *st, lb_buf *out);
 
 /* Reads path into b (appending). Returns 0, or -1 with errno set and b as
  * it was (nothing of a file that failed part way). */

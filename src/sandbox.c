@@ -172,12 +172,12 @@ static void trial_key(const lb_sandbox *s, lb_buf *k)
     const char *files[] = {s->cfg.bwrap, s->cfg.runner};
     for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
         struct stat st;
+        lb_buf_printf(k, "%s ", files[i]);
         if (stat(files[i], &st) == 0)
-            lb_buf_printf(k, "%s %lld %lld.%09ld %llu\n", files[i], (long long)st.st_size,
-                          (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
-                          (unsigned long long)st.st_ino);
+            lb_file_stamp(&st, k);
         else
-            lb_buf_printf(k, "%s missing\n", files[i]);
+            lb_buf_puts(k, "missing");
+        lb_buf_putc(k, '\n');
     }
     const char *settings[] = {"/proc/sys/kernel/random/boot_id",
                               "/proc/sys/user/max_user_namespaces",
