@@ -139,9 +139,12 @@ static void test_update_no_chapters(void **state)
     guarded_free(named, 0);
 }
 
-static void load_mismatched(const char *path, lb_chapter *ch, const char *out)
+/* Loads the chapter text (written to path) with its chunk's output made
+ * out, a mismatch to update. */
+static void load_text_mismatched(const char *path, const char *text, lb_chapter *ch,
+                                 const char *out)
 {
-    write_text(path, mismatch);
+    write_text(path, text);
     lb_diag d;
     assert_int_equal(lb_chapter_load(path, ch, &d), 0);
     lb_result *r = &ch->chunks[0].res;
@@ -149,6 +152,11 @@ static void load_mismatched(const char *path, lb_chapter *ch, const char *out)
     r->out_len = strlen(out);
     r->mismatch = 1;
     r->status = LB_RES_FAILED;
+}
+
+static void load_mismatched(const char *path, lb_chapter *ch, const char *out)
+{
+    load_text_mismatched(path, mismatch, ch, out);
 }
 
 /* Output that prints a fence of its own: the new block's fences are longer
@@ -188,15 +196,8 @@ static void update_with_eol(const char *dir, const char *eol)
     char path[64];
     snprintf(path, sizeof path, "%s/ch.md", dir);
     char *src = with_eol(eol);
-    write_text(path, src);
     lb_chapter ch;
-    lb_diag d;
-    assert_int_equal(lb_chapter_load(path, &ch, &d), 0);
-    lb_result *r = &ch.chunks[0].res;
-    r->out = strdup("line 1\nline 2\n");
-    r->out_len = strlen(r->out);
-    r->mismatch = 1;
-    r->status = LB_RES_FAILED;
+    load_text_mismatched(path, src, &ch, "line 1\nline 2\n");
     lb_buf text = LB_BUF_INIT;
     assert_int_equal(lb_update_text(&ch, &text), 1);
     lb_buf want = LB_BUF_INIT;
