@@ -1306,7 +1306,8 @@ static int run_build(build *b, lb_diag *d, double t0)
         b->jobs[i].job = &jobs[i]; /* the array may have moved */
     int jn = b->o->jobs > 0 ? b->o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
     lb_sched_run(jobs, njobs, jn, &b->stop);
-    lb_jail_thread_release(); /* this thread ran jobs too */
+    lb_spawn_end_worker();    /* this thread ran jobs too: its sandbox goes */
+    lb_jail_thread_release(); /* and its cgroups */
     free(hj);
     lb_progress_finish_line(&b->progress);
     report_reads(b);

@@ -161,13 +161,17 @@ void lb_bwrap_argv(const lb_bwrap_cfg *cfg, const lb_bwrap_run *run, lb_strv *ar
         static const char *const caps[] = {"CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP", NULL};
         for (size_t i = 0; caps[i]; i++)
             push2(argv, "--cap-add", caps[i]);
+        /* A worker makes each chunk's namespaces and mounts (worker.h);
+         * the chunk's process drops it with the rest before it serves. */
+        if (run->worker)
+            push2(argv, "--cap-add", "CAP_SYS_ADMIN");
     } else {
         lb_strv_push(argv, "--unshare-user");
         lb_strv_push(argv, "--disable-userns"); /* no nested namespace to gain capabilities in */
     }
     lb_strv_push(argv, "--");
     lb_strv_push(argv, cfg->runner);
-    lb_strv_push(argv, "__sandbox-serve");
+    lb_strv_push(argv, run->worker && cfg->as_root ? "__sandbox-worker" : "__sandbox-serve");
     char num[3][24];
     snprintf(num[0], sizeof num[0], "%d", run->report_fd);
     snprintf(num[1], sizeof num[1], "%d", cfg->as_root ? LB_SANDBOX_UID : -1);

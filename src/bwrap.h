@@ -56,6 +56,10 @@ typedef struct {
     const lb_strv *ro;          /* more paths shown read-only (may be NULL) */
     unsigned long long tmp_max; /* size of /tmp and of /dev/shm; 0: tmpfs default */
     int report_fd;              /* the fd number of the runner's control socket */
+    /* A worker's sandbox (worker.h; as root only): scratch is the folder
+     * of all the chunks' scratch folders, the runner keeps CAP_SYS_ADMIN
+     * to make each chunk's namespaces, and serves as a worker. */
+    int worker;
 } lb_bwrap_run;
 
 /* Fills cfg for a build writing to out_dir (absolute) from chapters in

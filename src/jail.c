@@ -427,7 +427,7 @@ void lb_jail_open(lb_jail *j, unsigned long max_procs, unsigned long long max_me
     memset(j, 0, sizeof *j);
     for (int i = 0; i < LB_JAIL_NDIRS; i++)
         j->procs_fd[i] = -1;
-    j->kill_fd = -1;
+    j->kill_fd = j->thread_fd = -1;
     char cap[32];
     snprintf(cap, sizeof cap, "%lu", max_procs);
     if (M.v2_base && (j->dirs[0] = make_cgroup(M.v2_base))) {
@@ -473,6 +473,27 @@ int lb_jail_enter(const lb_jail *j)
         if (j->procs_fd[i] >= 0 && write(j->procs_fd[i], "0", 1) != 1)
             return -1;
     return 0;
+}
+
+int lb_jail_join_fds(lb_jail *j, int *fds, int max)
+{
+    int n = 0;
+    for (int i = 0; i < LB_JAIL_NDIRS && n < max; i++)
+        if (j->procs_fd[i] >= 0)
+            fds[n++] = j->procs_fd[i];
+    if (j->thread_dir && j->thread_fd < 0)
+        j->thread_fd = open_join(j->thread_dir);
+    if (j->thread_fd >= 0 && n < max)
+        fds[n++] = j->thread_fd;
+    return n;
+}
+
+int lb_jail_thread_exit_fd(void)
+{
+    pthread_once(&discover_once, discover);
+    pthread_once(&thread_key_once, make_thread_key);
+    const thread_cg *t = pthread_getspecific(thread_key);
+    return t && t->dir && M.v1_pids ? open_join(M.v1_pids) : -1;
 }
 
 /* Every process on the machine (pid, parent, state). Caller frees. */
@@ -763,10 +784,12 @@ int lb_jail_close(lb_jail *j, pid_t child)
     }
     if (j->kill_fd >= 0)
         close(j->kill_fd);
+    if (j->thread_fd >= 0)
+        close(j->thread_fd);
     memset(j, 0, sizeof *j);
     for (int i = 0; i < LB_JAIL_NDIRS; i++)
         j->procs_fd[i] = -1;
-    j->kill_fd = -1;
+    j->kill_fd = j->thread_fd = -1;
     return oom;
 }
 

@@ -42,6 +42,7 @@ typedef struct {
     const char *thread_dir;      /* or the calling thread's own v1 pids cgroup (borrowed) */
     int procs_fd[LB_JAIL_NDIRS]; /* their cgroup.procs, for the child; -1 */
     int kill_fd;                 /* dirs[0]'s cgroup.kill, or -1 */
+    int thread_fd;               /* thread_dir's tasks, opened by lb_jail_join_fds, or -1 */
     int pids_capped;             /* max_procs is enforced by a pids.max */
     int mem_capped;              /* max_memory holds for the run as a whole */
     const char *mem_dir;         /* the thread's own v1 memory cgroup (borrowed), or NULL */
@@ -64,6 +65,20 @@ int lb_jail_enter(const lb_jail *j);
 /* In the parent once the direct child has exited (and before it is reaped,
  * so its pid and group id are not reused): kills every process the run
  * started, reaps the orphans that came back to us, removes the cgroups. */
+/* For a process that is not the caller's child, started for the run by a
+ * sandbox's worker (worker.h): the files it must write "0" to, itself, to
+ * enter the run's cgroups (the ones a child of ours is born in included).
+ * Fills up to max fds (owned by j: valid until lb_jail_close) and returns
+ * how many. */
+int lb_jail_join_fds(lb_jail *j, int *fds, int max);
+
+/* For a child that must stay out of the calling thread's own cgroup (a
+ * worker's sandbox, which lives across runs: a run's end kills every
+ * member of that cgroup): an fd the child writes "0" to, between fork and
+ * exec, to go back to litbook's own. -1 when the thread has no cgroup of
+ * its own. The caller closes it. */
+int lb_jail_thread_exit_fd(void);
+
 /* Returns 1 when the memory cap made the kernel kill one of them (an OOM
  * kill in the run's memory cgroup), else 0. */
 int lb_jail_close(lb_jail *j, pid_t child);

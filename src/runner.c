@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "sysfilter.h"
+#include "worker.h"
 #include "writerules.h"
 
 /* What precedes a request's strings on the socket (the fds come with it). */
@@ -45,7 +46,7 @@ static int die(const char *what)
     return 125;
 }
 
-static int write_all(int fd, const void *p, size_t n)
+int lb_runner_write_all(int fd, const void *p, size_t n)
 {
     const char *c = p;
     while (n) {
@@ -60,7 +61,7 @@ static int write_all(int fd, const void *p, size_t n)
     return 0;
 }
 
-static int read_all(int fd, void *p, size_t n)
+int lb_runner_read_all(int fd, void *p, size_t n)
 {
     char *c = p;
     while (n) {
@@ -142,16 +143,16 @@ int lb_runner_send(int ctl, const lb_runner_request *req)
     while (w < 0 && errno == EINTR);
     /* The fds went with the first byte; the rest of the head, if the
      * socket took only part of it, goes as plain bytes. */
-    int rc = w <= 0 ? -1 : write_all(ctl, (char *)&h + w, sizeof h - (size_t)w);
+    int rc = w <= 0 ? -1 : lb_runner_write_all(ctl, (char *)&h + w, sizeof h - (size_t)w);
     if (rc == 0)
-        rc = write_all(ctl, blob, len);
+        rc = lb_runner_write_all(ctl, blob, len);
     free(blob);
     return rc;
 }
 
 int lb_runner_read(int fd, lb_runner_report *r)
 {
-    if (read_all(fd, r, sizeof *r) < 0 || r->magic != LB_RUNNER_MAGIC ||
+    if (lb_runner_read_all(fd, r, sizeof *r) < 0 || r->magic != LB_RUNNER_MAGIC ||
         (r->kind != LB_RUNNER_EXEC_FAILED && r->kind != LB_RUNNER_ENDED))
         return -1;
     return 0;
@@ -221,13 +222,14 @@ static int read_request(int ctl, request *q)
     if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
         c->cmsg_len == CMSG_LEN(3 * sizeof(int)))
         memcpy(q->fds, CMSG_DATA(c), 3 * sizeof(int));
-    if (r < 0 || q->fds[2] < 0 || read_all(ctl, (char *)&q->h + r, sizeof q->h - (size_t)r) < 0)
+    if (r < 0 || q->fds[2] < 0 ||
+        lb_runner_read_all(ctl, (char *)&q->h + r, sizeof q->h - (size_t)r) < 0)
         return -1;
     if (q->h.magic != LB_RUNNER_MAGIC || q->h.nrlim < 0 || q->h.nrlim > LB_RUNNER_MAX_RLIM ||
         q->h.blob_len == 0 || q->h.blob_len > MAX_BLOB || q->h.argc == 0)
         return -1;
     q->blob = malloc(q->h.blob_len);
-    if (!q->blob || read_all(ctl, q->blob, q->h.blob_len) < 0)
+    if (!q->blob || lb_runner_read_all(ctl, q->blob, q->h.blob_len) < 0)
         return -1;
     size_t at = 0;
     char **path = NULL;
@@ -298,7 +300,7 @@ static _Noreturn void exec_child(const request *q, int errfd)
         execve(q->path, q->argv, q->envp);
         e = errno;
     }
-    write_all(errfd, &e, sizeof e);
+    lb_runner_write_all(errfd, &e, sizeof e);
     _exit(127);
 }
 
@@ -367,26 +369,13 @@ static int serve(int ctl)
         serve_one(&q, &r);
         request_free(&q); /* our copies of its pipes: EOF once it is gone */
         end_leftovers();
-        if (write_all(ctl, &r, sizeof r) < 0)
+        if (lb_runner_write_all(ctl, &r, sizeof r) < 0)
             return 125;
     }
 }
 
-int lb_runner_main(int argc, char **argv)
+int lb_runner_serve(int ctl, long uid, long gid)
 {
-    if (argc != 5 || strcmp(argv[1], "__sandbox-serve") != 0) {
-        fprintf(stderr, "litbook sandbox: bad runner arguments\n");
-        return 125;
-    }
-    /* Only ever the first child of a fresh PID namespace's init: PID 2,
-     * parent 1 (outside one, PID 2 is the kernel's kthreadd). Run by hand
-     * anywhere else, it refuses. */
-    if (getpid() != 2 || getppid() != 1) {
-        fprintf(stderr, "litbook sandbox: the runner runs only inside litbook's sandbox\n");
-        return 125;
-    }
-    int ctl = atoi(argv[2]);
-    long uid = atol(argv[3]), gid = atol(argv[4]);
     /* Same uid as the chunk: without this it could ptrace us, or open our
      * socket through /proc, and forge a report. */
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -402,4 +391,23 @@ int lb_runner_main(int argc, char **argv)
         return rc;
     signal(SIGPIPE, SIG_IGN); /* a report to a litbook that is gone: EPIPE */
     return serve(ctl);
+}
+
+int lb_runner_main(int argc, char **argv)
+{
+    int worker = argc == 5 && strcmp(argv[1], "__sandbox-worker") == 0;
+    if (argc != 5 || (!worker && strcmp(argv[1], "__sandbox-serve") != 0)) {
+        fprintf(stderr, "litbook sandbox: bad runner arguments\n");
+        return 125;
+    }
+    /* Only ever the first child of a fresh PID namespace's init: PID 2,
+     * parent 1 (outside one, PID 2 is the kernel's kthreadd). Run by hand
+     * anywhere else, it refuses. */
+    if (getpid() != 2 || getppid() != 1) {
+        fprintf(stderr, "litbook sandbox: the runner runs only inside litbook's sandbox\n");
+        return 125;
+    }
+    int ctl = atoi(argv[2]);
+    long uid = atol(argv[3]), gid = atol(argv[4]);
+    return worker ? lb_worker_main(ctl, uid, gid) : lb_runner_serve(ctl, uid, gid);
 }

@@ -20,6 +20,7 @@
 #ifndef LB_RUNNER_H
 #define LB_RUNNER_H
 
+#include <stddef.h>
 #include <sys/resource.h>
 
 enum { LB_RUNNER_EXEC_FAILED = 1, LB_RUNNER_ENDED = 2 };
@@ -52,9 +53,20 @@ typedef struct {
     int fds[3]; /* the program's stdin, stdout, stderr */
 } lb_runner_request;
 
-/* The runner's main: argv[1] is "__sandbox-serve". Never returns to a
- * caller that would go on as litbook. */
+/* The runner's main: argv[1] is "__sandbox-serve" (a sandbox per chunk)
+ * or "__sandbox-worker" (a sandbox per worker thread, worker.h). Never
+ * returns to a caller that would go on as litbook. */
 int lb_runner_main(int argc, char **argv);
+
+/* Serves requests on ctl as the chunk's runner: becomes uid/gid (-1:
+ * stays), drops every capability, applies Landlock and seccomp, then
+ * runs each request until ctl closes. Returns an exit status. */
+int lb_runner_serve(int ctl, long uid, long gid);
+
+/* Whole writes and reads (EINTR retried). 0, or -1 at an error or end of
+ * file. */
+int lb_runner_write_all(int fd, const void *p, size_t n);
+int lb_runner_read_all(int fd, void *p, size_t n);
 
 /* Sends one request on ctl (litbook's end of the socket). Blocking.
  * Returns 0, or -1 with errno (EPIPE: the runner is gone). */

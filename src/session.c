@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "bwrap.h"
+#include "worker.h"
 
 extern char **environ;
 
@@ -61,24 +63,21 @@ static int fits(const lb_session *s, const lb_spawn_req *req)
            s->contain == contained(req);
 }
 
-/* Whether bwrap is still there (not reaped: WNOWAIT). */
-static int alive(const lb_session *s)
-{
-    siginfo_t si;
-    memset(&si, 0, sizeof si);
-    if (waitid(P_PID, (id_t)s->pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0)
-        return 0;
-    return si.si_pid == 0;
-}
+/* What the child of a bwrap launch does before exec. */
+typedef struct {
+    const lb_jail *jail; /* joined, or NULL */
+    int leave_fd;        /* "0" written to it (lb_jail_thread_exit_fd), or -1 */
+} launch_plan;
 
 /* Between fork and exec: async-signal-safe calls only. */
-static _Noreturn void exec_bwrap(const lb_session *s, char *const *argv, int ctl, int errw,
+static _Noreturn void exec_bwrap(const launch_plan *p, char *const *argv, int ctl, int errw,
                                  int failw)
 {
     lb_child_default_signals();
     int null = open("/dev/null", O_RDWR);
-    if (setpgid(0, 0) == 0 && (!s->jailed || lb_jail_enter(&s->jail) == 0) && null >= 0 &&
-        dup2(null, 0) == 0 && dup2(null, 1) == 1 && dup2(errw, 2) == 2 &&
+    if (setpgid(0, 0) == 0 && (!p->jail || lb_jail_enter(p->jail) == 0) &&
+        (p->leave_fd < 0 || write(p->leave_fd, "0", 1) == 1) && null >= 0 && dup2(null, 0) == 0 &&
+        dup2(null, 1) == 1 && dup2(errw, 2) == 2 &&
         (ctl == CTL_FD ? fcntl(ctl, F_SETFD, 0) == 0 : dup2(ctl, CTL_FD) == CTL_FD)) {
         syscall(SYS_close_range, CTL_FD + 1, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */);
         execve(argv[0], argv, environ);
@@ -89,7 +88,20 @@ static _Noreturn void exec_bwrap(const lb_session *s, char *const *argv, int ctl
     _exit(127);
 }
 
-static int start(lb_session *s, const lb_spawn_req *req)
+static void close_pair(int *v)
+{
+    for (int i = 0; i < 2; i++)
+        if (v[i] >= 0) {
+            close(v[i]);
+            v[i] = -1;
+        }
+}
+
+/* Starts bwrap with br; *pid, *ctl (our end of the runner's socket) and
+ * *err (its stderr, non-blocking) are the caller's on success. Returns 0,
+ * or -1 with errno (bwrap not started, or not exec'd: reaped). */
+static int launch(const lb_bwrap_cfg *cfg, const lb_bwrap_run *br, const launch_plan *plan,
+                  pid_t *pid_out, int *ctl, int *err)
 {
     int sv[2] = {-1, -1}, ep[2] = {-1, -1}, fp[2] = {-1, -1};
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 ||
@@ -105,20 +117,15 @@ static int start(lb_session *s, const lb_spawn_req *req)
             if (nfd < 0)
                 goto fail;
         }
-    if (contained(req)) {
-        lb_jail_open(&s->jail, req->max_procs, req->max_memory);
-        s->jailed = 1;
-    }
     lb_strv argv = {0};
-    lb_bwrap_run br = {req->box_scratch, req->box_ro, req->box_tmp_max, CTL_FD};
-    lb_bwrap_argv(req->box, &br, &argv);
+    lb_bwrap_argv(cfg, br, &argv);
     sigset_t all_sigs, old;
     sigfillset(&all_sigs);
     pthread_sigmask(SIG_SETMASK, &all_sigs, &old);
     lb_jail_fork_begin();
     pid_t pid = fork();
     if (pid == 0)
-        exec_bwrap(s, argv.v, sv[1], ep[1], fp[1]);
+        exec_bwrap(plan, argv.v, sv[1], ep[1], fp[1]);
     int saved = errno;
     lb_jail_fork_end(pid);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -132,33 +139,206 @@ static int start(lb_session *s, const lb_spawn_req *req)
         goto fail;
     }
     setpgid(pid, pid);
-    s->pid = pid;
-    s->ctl = sv[0];
-    s->err = ep[0];
     int e = 0;
     ssize_t got;
     do
         got = read(fp[0], &e, sizeof e);
     while (got < 0 && errno == EINTR);
-    close(fp[0]);
+    close_pair(fp);
     if (got == (ssize_t)sizeof e) {
-        lb_session_end(NULL, NULL);
+        kill(-pid, SIGKILL);
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+        lb_jail_forget(pid);
+        close_pair(sv);
+        close_pair(ep);
         errno = e ? e : EIO;
         return -1;
     }
+    *pid_out = pid;
+    *ctl = sv[0];
+    *err = ep[0];
     return 0;
 fail:
     saved = errno;
-    for (size_t i = 0; i < 2; i++) {
-        if (sv[i] >= 0)
-            close(sv[i]);
-        if (ep[i] >= 0)
-            close(ep[i]);
-        if (fp[i] >= 0)
-            close(fp[i]);
-    }
+    close_pair(sv);
+    close_pair(ep);
+    close_pair(fp);
     errno = saved;
     return -1;
+}
+
+/* A chunk in a bwrap of its own. */
+static int start(lb_session *s, const lb_spawn_req *req)
+{
+    if (contained(req)) {
+        lb_jail_open(&s->jail, req->max_procs, req->max_memory);
+        s->jailed = 1;
+    }
+    lb_bwrap_run br = {req->box_scratch, req->box_ro, req->box_tmp_max, CTL_FD, 0};
+    launch_plan plan = {s->jailed ? &s->jail : NULL, -1};
+    return launch(req->box, &br, &plan, &s->pid, &s->ctl, &s->err);
+}
+
+/* --- a worker's sandbox (worker.h) ------------------------------------ */
+
+typedef struct {
+    pid_t pid; /* its bwrap */
+    int ctl, err;
+    /* What it was made for (owned copies; cfg borrowed from the build). */
+    const lb_bwrap_cfg *cfg;
+    char *root; /* the folder of the scratch folders */
+    lb_strv ro;
+} worker;
+
+static pthread_key_t worker_key;
+static pthread_once_t worker_once = PTHREAD_ONCE_INIT;
+
+static void worker_free(worker *w)
+{
+    if (w->ctl >= 0)
+        close(w->ctl); /* the worker's end of file: it exits, and the sandbox with it */
+    if (w->pid > 0) {
+        kill(-w->pid, SIGKILL);
+        while (waitpid(w->pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+        lb_jail_forget(w->pid);
+    }
+    if (w->err >= 0)
+        close(w->err);
+    free(w->root);
+    lb_strv_free(&w->ro);
+    free(w);
+}
+
+/* A thread that ends takes its worker with it. */
+static void worker_destructor(void *p)
+{
+    worker_free(p);
+}
+
+static void make_worker_key(void)
+{
+    pthread_key_create(&worker_key, worker_destructor);
+}
+
+static worker *current_worker(void)
+{
+    pthread_once(&worker_once, make_worker_key);
+    return pthread_getspecific(worker_key);
+}
+
+static void drop_worker(void)
+{
+    worker *w = current_worker();
+    if (!w)
+        return;
+    pthread_setspecific(worker_key, NULL);
+    worker_free(w);
+}
+
+static int worker_alive(const worker *w)
+{
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    if (waitid(P_PID, (id_t)w->pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0)
+        return 0;
+    return si.si_pid == 0;
+}
+
+/* The folder holding scratch (owned), or NULL. */
+static char *parent_of(const char *scratch)
+{
+    const char *slash = strrchr(scratch, '/');
+    if (!slash || slash == scratch)
+        return NULL;
+    return strndup(scratch, (size_t)(slash - scratch));
+}
+
+/* The thread's worker for req: the live one when it shows the same
+ * views, else a new one. NULL with errno. */
+static worker *worker_for(const lb_spawn_req *req)
+{
+    char *root = parent_of(req->box_scratch);
+    if (!root) {
+        errno = EINVAL;
+        return NULL;
+    }
+    worker *w = current_worker();
+    if (w && w->cfg == req->box && strcmp(w->root, root) == 0 && same_strv(&w->ro, req->box_ro) &&
+        worker_alive(w)) {
+        free(root);
+        return w;
+    }
+    drop_worker();
+    w = lb_xcalloc(1, sizeof *w);
+    w->ctl = w->err = -1;
+    w->cfg = req->box;
+    w->root = root;
+    for (size_t i = 0; req->box_ro && i < req->box_ro->n; i++)
+        lb_strv_push(&w->ro, req->box_ro->v[i]);
+    lb_bwrap_run br = {w->root, req->box_ro, 0, CTL_FD, 1};
+    launch_plan plan = {NULL, lb_jail_thread_exit_fd()};
+    int rc = launch(req->box, &br, &plan, &w->pid, &w->ctl, &w->err);
+    int e = errno;
+    if (plan.leave_fd >= 0)
+        close(plan.leave_fd);
+    if (rc < 0) {
+        w->pid = 0;
+        worker_free(w);
+        errno = e;
+        return NULL;
+    }
+    pthread_setspecific(worker_key, w);
+    return w;
+}
+
+/* A chunk in namespaces of its own inside the thread's worker. */
+static int start_in_worker(lb_session *s, const lb_spawn_req *req)
+{
+    worker *w = worker_for(req);
+    if (!w)
+        return -1;
+    if (contained(req)) {
+        lb_jail_open(&s->jail, req->max_procs, req->max_memory);
+        s->jailed = 1;
+    }
+    int join[LB_WORKER_MAX_JOIN];
+    int njoin = s->jailed ? lb_jail_join_fds(&s->jail, join, LB_WORKER_MAX_JOIN) : 0;
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+        return -1;
+    int rc = lb_worker_send(w->ctl, req->box_scratch, req->box_tmp_max, sv[1], join, njoin);
+    close(sv[1]);
+    if (rc == 0)
+        rc = lb_worker_reply(w->ctl, &s->pidfd);
+    if (rc < 0) {
+        /* A worker that does not answer is lost, as a chunk's own bwrap
+         * that ends before its runner reports: the session stays, with a
+         * socket nobody holds the other end of, so that the run reports
+         * the sandbox lost, with what bwrap said, and the trial is
+         * forgotten. */
+        kill(-w->pid, SIGKILL);
+        siginfo_t si;
+        while (waitid(P_PID, (id_t)w->pid, &si, WEXITED | WNOWAIT) < 0 && errno == EINTR)
+            ;
+    }
+    s->pid = w->pid;
+    s->ctl = sv[0];
+    s->err = w->err;
+    s->worker = w;
+    return 0;
+}
+
+/* Whether the chunk's first process has ended (its pidfd is readable). */
+static int chunk_gone(int pidfd, int wait_ms)
+{
+    struct pollfd p = {pidfd, POLLIN, 0};
+    int r;
+    do
+        r = poll(&p, 1, wait_ms);
+    while (r < 0 && errno == EINTR);
+    return r != 0;
 }
 
 static void session_free(lb_session *s)
@@ -166,6 +346,17 @@ static void session_free(lb_session *s)
     free(s->scratch);
     lb_strv_free(&s->ro);
     free(s);
+}
+
+/* Whether the sandbox is still there: bwrap not reaped (WNOWAIT), and in
+ * a worker the chunk's namespaces not ended. */
+static int alive(const lb_session *s)
+{
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    if (waitid(P_PID, (id_t)s->pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0 || si.si_pid != 0)
+        return 0;
+    return s->pidfd < 0 || !chunk_gone(s->pidfd, 0);
 }
 
 lb_session *lb_session_get(const lb_spawn_req *req)
@@ -176,7 +367,7 @@ lb_session *lb_session_get(const lb_spawn_req *req)
     if (s)
         lb_session_end(NULL, NULL);
     s = lb_xcalloc(1, sizeof *s);
-    s->ctl = s->err = -1;
+    s->ctl = s->err = s->pidfd = -1;
     s->cfg = req->box;
     s->scratch = lb_xstrdup(req->box_scratch);
     for (size_t i = 0; req->box_ro && i < req->box_ro->n; i++)
@@ -186,14 +377,15 @@ lb_session *lb_session_get(const lb_spawn_req *req)
     s->max_memory = req->max_memory;
     s->contain = contained(req);
     pthread_setspecific(key, s);
-    if (start(s, req) < 0) {
+    /* As root the worker's runner can keep CAP_SYS_ADMIN until a chunk's
+     * namespaces are made; as another user, bwrap's user namespace would
+     * not let it mount a /proc of its own (bwrap.h). */
+    if ((req->box->as_root ? start_in_worker(s, req) : start(s, req)) < 0) {
         int e = errno;
-        if (current() == s) { /* start did not end it itself */
-            if (s->jailed)
-                lb_jail_close(&s->jail, 0);
-            pthread_setspecific(key, NULL);
-            session_free(s);
-        }
+        if (s->jailed)
+            lb_jail_close(&s->jail, 0);
+        pthread_setspecific(key, NULL);
+        session_free(s);
         errno = e;
         return NULL;
     }
@@ -218,6 +410,40 @@ static void read_err(int fd, lb_buf *err)
     }
 }
 
+/* How long the end of a chunk's namespaces may take: SIGKILL cannot be
+ * refused, so only a kernel stuck on I/O reaches it. */
+enum { CHUNK_END_MS = 2000 };
+
+/* A chunk in a worker: its first process is killed (the kernel then
+ * kills its whole PID namespace), its cgroups emptied; the worker stays
+ * unless it is gone (a timeout or a cancel kills it, as it would a chunk's
+ * own bwrap). */
+static int end_in_worker(lb_session *s, int *status, lb_buf *err)
+{
+    worker *w = s->worker;
+    if (s->pidfd >= 0) {
+        syscall(SYS_pidfd_send_signal, s->pidfd, SIGKILL, NULL, 0);
+        chunk_gone(s->pidfd, CHUNK_END_MS);
+        close(s->pidfd);
+    }
+    int oom = s->jailed ? lb_jail_close(&s->jail, 0) : 0;
+    if (err)
+        read_err(w->err, err);
+    if (status)
+        *status = -1; /* nothing of bwrap's to tell about this chunk */
+    if (!worker_alive(w)) {
+        int st = 0;
+        while (waitpid(w->pid, &st, 0) < 0 && errno == EINTR)
+            ;
+        lb_jail_forget(w->pid);
+        w->pid = 0;
+        if (status)
+            *status = st;
+        drop_worker();
+    }
+    return oom;
+}
+
 int lb_session_end(int *status, lb_buf *err)
 {
     lb_session *s = current();
@@ -229,7 +455,10 @@ int lb_session_end(int *status, lb_buf *err)
     int oom = 0;
     if (s->ctl >= 0)
         close(s->ctl); /* the runner's end of file: it exits, and the sandbox with it */
-    if (s->pid > 0) {
+    if (s->worker) {
+        oom = end_in_worker(s, status, err);
+        s->err = -1; /* the worker's */
+    } else if (s->pid > 0) {
         kill(-s->pid, SIGKILL);
         siginfo_t si;
         memset(&si, 0, sizeof si);
@@ -258,4 +487,15 @@ int lb_session_end(int *status, lb_buf *err)
 void lb_spawn_end_session(void)
 {
     lb_session_end(NULL, NULL);
+}
+
+void lb_session_end_worker(void)
+{
+    lb_session_end(NULL, NULL);
+    drop_worker();
+}
+
+void lb_spawn_end_worker(void)
+{
+    lb_session_end_worker();
 }

@@ -71,6 +71,7 @@ typedef struct {
     /* Sandboxed: pid is the session's bwrap, and the program's end is the
      * runner's report on ctl (-1 once read or broken). */
     int boxed, ctl, reported;
+    int lost; /* the runner's socket ended without a report */
     lb_runner_report rep;
 } run_state;
 
@@ -405,12 +406,14 @@ static void take_report(run_state *st)
 {
     if (lb_runner_read(st->ctl, &st->rep) == 0)
         st->reported = 1;
-    st->ctl = -1; /* the session's: not ours to close */
+    else
+        st->lost = 1; /* in a worker, bwrap outlives the chunk: this is the end */
+    st->ctl = -1;     /* the session's: not ours to close */
 }
 
 static int finished(const run_state *st)
 {
-    return (st->boxed && st->reported) || child_has_exited(st->pid);
+    return (st->boxed && (st->reported || st->lost)) || child_has_exited(st->pid);
 }
 
 /* Pumps stdin/stdout/stderr until the child exits (the child itself, not the

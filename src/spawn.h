@@ -100,6 +100,12 @@ void lb_spawn_result_free(lb_spawn_result *res);
  * chunk is done (the job scheduler does after every job). */
 void lb_spawn_end_session(void);
 
+/* As root, a thread's chunks run in one sandbox of the thread's (worker.h),
+ * kept across chunks; this ends the calling thread's. Threads that end do
+ * it themselves; a thread that outlives a build, the main one, calls it
+ * when the build's jobs are done. */
+void lb_spawn_end_worker(void);
+
 /* For a child between fork and exec (async-signal-safe): every signal
  * back to its default disposition and none blocked, so a program runs the
  * same whatever litbook ignores or blocks. */
