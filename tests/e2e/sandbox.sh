@@ -318,6 +318,84 @@ else
 fi
 check "signals to its parent: the build is over in seconds" faster_than 20
 
+# Chunks that follow one another in one worker's sandbox (src/worker.h, as
+# root; a bwrap each otherwise) share nothing: each looks for what the other
+# leaves in /tmp, /dev/shm, SysV shared memory and POSIX message queues, and
+# counts the scratch folders it can see. -j 1: one worker runs both, in
+# either order, so the second finds the first's leftovers if they leak.
+mkbook
+cat >"$BOOK/chapters/leak.md" <<EOF
+# Leak
+
+\`\`\`c {#leak-one}
+/* one (the two programs differ: a build runs a program once) */
+<<probe>>
+\`\`\`
+
+\`\`\`output
+found: none; scratch folders seen: 1
+\`\`\`
+
+\`\`\`c {#leak-two}
+/* two */
+<<probe>>
+\`\`\`
+
+\`\`\`output
+found: none; scratch folders seen: 1
+\`\`\`
+
+\`\`\`c {#probe .noweb}
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <fcntl.h>
+#include <mqueue.h>
+#include <stdio.h>
+#include <sys/ipc.h>
+#include <sys/shm.h>
+#include <unistd.h>
+int main(void)
+{
+    int found = 0;
+    found += access("/tmp/lb-leak", F_OK) == 0;
+    found += access("/dev/shm/lb-leak", F_OK) == 0;
+    found += shmget(0x4c424b31, 4096, 0) >= 0;
+    mqd_t q = mq_open("/lb-leak", O_RDONLY);
+    found += q != (mqd_t)-1;
+    /* what this one leaves for the next */
+    fclose(fopen("/tmp/lb-leak", "w"));
+    fclose(fopen("/dev/shm/lb-leak", "w"));
+    shmget(0x4c424b31, 4096, IPC_CREAT | 0666);
+    mq_open("/lb-leak", O_CREAT | O_RDONLY, 0600, NULL);
+    int seen = 0;
+    DIR *d = opendir("..");
+    for (struct dirent *e; d && (e = readdir(d));)
+        seen += e->d_name[0] != '.';
+    if (found)
+        printf("found: %d left by another chunk; ", found);
+    else
+        printf("found: none; ");
+    printf("scratch folders seen: %d\n", seen);
+    return 0;
+}
+\`\`\`
+EOF
+lb build -j 1
+check "one worker, two chunks: both pass (nothing of one reaches the other)" rc_is 0
+check "one worker, two chunks: the second saw nothing the first left" \
+    test "$(outputs "$BOOK/out/leak.html" | grep -c 'found: none; scratch folders seen: 1')" -eq 2
+
+# A chunk that times out takes its worker's sandbox with it (litbook kills
+# it); the next chunk of that worker gets a new one and runs.
+mkbook
+printf '# Slow\n\n```c {#slow timeout=1}\n#include <unistd.h>\nint main(void) { sleep(30); return 0; }\n```\n\n```c {#after}\n#include <stdio.h>\nint main(void) { puts("after the timeout"); return 0; }\n```\n\n```output\nafter the timeout\n```\n' \
+    >"$BOOK/chapters/slow.md"
+lb build -j 1 -k
+check "a timeout: that chunk fails" has "timed out after 1 s" "$BOOK/err.log"
+check "a timeout: the next chunk of the same worker runs and passes" \
+    in_output "after the timeout" "$BOOK/out/slow.html"
+check "a timeout: the build is over in seconds" faster_than 15
+
 # The system call filter (src/sysfilter.h). Keyrings belong to a uid, not
 # to a namespace: a key a chunk adds (as nobody) outlives its sandbox, and a
 # chunk of another book, built later, reads it. And a user namespace of its

@@ -1,0 +1,95 @@
+/* nest: which of the worker's mounts a chunk gets again below its fresh
+ * /tmp and /dev/shm (lb_nest_below). The mounts themselves are made for
+ * real by every sandboxed chunk of the end-to-end suites. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "nest.h"
+
+/* A worker's view of a book in /tmp/sx, as bwrap leaves it. */
+static const char *const INFO =
+    "22 1 254:0 / / ro,nosuid - ext4 /dev/vda rw\n"
+    "30 22 0:40 / /tmp rw,nosuid,nodev - tmpfs tmpfs rw\n"
+    "31 30 0:41 / /tmp/sx/out rw,nosuid,nodev - tmpfs tmpfs rw\n"
+    "32 31 254:0 /tmp/sx/out/.cache/include /tmp/sx/out/.cache/include ro - ext4 /dev/vda rw\n"
+    "33 31 254:0 /tmp/sx/out/.cache/tmp /tmp/sx/out/.cache/tmp rw - ext4 /dev/vda rw\n"
+    "34 30 254:0 /tmp/sx/chapters /tmp/sx/chapters ro - ext4 /dev/vda rw\n"
+    "35 22 0:42 / /tmp2 rw - tmpfs tmpfs rw\n"
+    "36 30 254:0 /tmp/a\\040b /tmp/a\\040b ro - ext4 /dev/vda rw\n"
+    "37 30 254:0 /tmp/sx/chapters /tmp/sx/chapters ro - ext4 /dev/vda rw\n"
+    "38 22 0:43 / /dev/shm rw - tmpfs tmpfs rw\n"
+    "39 38 254:0 /x /dev/shm/x ro - ext4 /dev/vda rw\n";
+
+/* The i-th entry of a NUL-separated list. */
+static const char *entry(const char *list, size_t i)
+{
+    while (i--)
+        list += strlen(list) + 1;
+    return list;
+}
+
+static void test_outermost_below_tmp_in_order(void **state)
+{
+    (void)state;
+    char out[1024];
+    size_t n = 99;
+    assert_int_equal(lb_nest_below(INFO, "/tmp", out, sizeof out, &n), 0);
+    /* Not /tmp itself, nor /tmp2; what lies in /tmp/sx/out comes with it;
+     * a mount stacked twice on one path is taken once; escapes undone. */
+    assert_int_equal(n, 3);
+    assert_string_equal(entry(out, 0), "/tmp/sx/out");
+    assert_string_equal(entry(out, 1), "/tmp/sx/chapters");
+    assert_string_equal(entry(out, 2), "/tmp/a b");
+}
+
+static void test_other_folders(void **state)
+{
+    (void)state;
+    char out[1024];
+    size_t n = 99;
+    assert_int_equal(lb_nest_below(INFO, "/dev/shm", out, sizeof out, &n), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(entry(out, 0), "/dev/shm/x");
+    assert_int_equal(lb_nest_below(INFO, "/proc", out, sizeof out, &n), 0);
+    assert_int_equal(n, 0);
+    /* A mount below a listed one of another folder is below it too. */
+    assert_int_equal(lb_nest_below(INFO, "/tmp/sx/out", out, sizeof out, &n), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(entry(out, 0), "/tmp/sx/out/.cache/include");
+    assert_string_equal(entry(out, 1), "/tmp/sx/out/.cache/tmp");
+}
+
+static void test_too_many_for_the_room(void **state)
+{
+    (void)state;
+    char out[20]; /* "/tmp/sx/out" fits, "/tmp/sx/chapters" does not */
+    size_t n = 0;
+    assert_int_equal(lb_nest_below(INFO, "/tmp", out, sizeof out, &n), -1);
+}
+
+static void test_a_line_without_a_mount_point(void **state)
+{
+    (void)state;
+    char out[64];
+    size_t n = 99;
+    assert_int_equal(lb_nest_below("1 2 3\n\n4 5 6:7 / /tmp/y rw\n", "/tmp", out, sizeof out, &n),
+                     0);
+    assert_int_equal(n, 1);
+    assert_string_equal(entry(out, 0), "/tmp/y");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_outermost_below_tmp_in_order),
+        cmocka_unit_test(test_other_folders),
+        cmocka_unit_test(test_too_many_for_the_room),
+        cmocka_unit_test(test_a_line_without_a_mount_point),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
