@@ -1,4 +1,4 @@
-/* bwrap: bubblewrap's command line for one process of a chunk. See bwrap.h
+/* bwrap: bubblewrap's command line for a worker's sandbox. See bwrap.h
  * for the sandbox it describes. */
 #include "bwrap.h"
 
@@ -110,16 +110,12 @@ static void mounts(const lb_bwrap_cfg *cfg, const lb_bwrap_run *run, lb_strv *ar
     add_op(&ops, &n, &cap, OP_RW, run->scratch);
     qsort(ops, n, sizeof *ops, by_depth);
 
-    char size[32];
-    snprintf(size, sizeof size, "%llu", run->tmp_max);
     lb_strv made = {0};
     for (size_t i = 0; i < n; i++) {
         make_parents(ops, i, &made, argv);
         switch (ops[i].kind) {
-        case OP_TMPFS:
+        case OP_TMPFS: /* the worker's own: each chunk gets fresh ones (nest.h) */
             push2(argv, "--perms", "1777");
-            if (run->tmp_max)
-                push2(argv, "--size", size);
             push2(argv, "--tmpfs", ops[i].path);
             break;
         case OP_HIDE:
@@ -161,17 +157,19 @@ void lb_bwrap_argv(const lb_bwrap_cfg *cfg, const lb_bwrap_run *run, lb_strv *ar
         static const char *const caps[] = {"CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP", NULL};
         for (size_t i = 0; caps[i]; i++)
             push2(argv, "--cap-add", caps[i]);
-        /* A worker makes each chunk's namespaces and mounts (worker.h);
-         * the chunk's process drops it with the rest before it serves. */
-        if (run->worker)
-            push2(argv, "--cap-add", "CAP_SYS_ADMIN");
     } else {
         lb_strv_push(argv, "--unshare-user");
-        lb_strv_push(argv, "--disable-userns"); /* no nested namespace to gain capabilities in */
+        lb_strv_push(argv, "--disable-userns");  /* no nested namespace to gain capabilities in */
+        push2(argv, "--cap-add", "CAP_SETPCAP"); /* to drop the bounding set in each chunk */
     }
+    /* A worker makes each chunk's namespaces and mounts (worker.h); the
+     * chunk's first process drops it with the rest before it serves. In
+     * bwrap's user namespace, when not root, it is a capability there
+     * only. */
+    push2(argv, "--cap-add", "CAP_SYS_ADMIN");
     lb_strv_push(argv, "--");
     lb_strv_push(argv, cfg->runner);
-    lb_strv_push(argv, run->worker && cfg->as_root ? "__sandbox-worker" : "__sandbox-serve");
+    lb_strv_push(argv, "__sandbox-worker");
     char num[3][24];
     snprintf(num[0], sizeof num[0], "%d", run->report_fd);
     snprintf(num[1], sizeof num[1], "%d", cfg->as_root ? LB_SANDBOX_UID : -1);

@@ -1,31 +1,35 @@
-/* bwrap: the bubblewrap command line that puts one process of a chunk in
- * its sandbox.
+/* bwrap: the bubblewrap command line of a worker thread's sandbox, in
+ * which each chunk then gets namespaces of its own (worker.h, nest.h).
  *
  * The sandbox is bubblewrap's (Debian's `bubblewrap`, the one Flatpak
- * uses): litbook writes no namespace code of its own, it only decides what
- * the mount table inside looks like and which namespaces are new:
+ * uses): litbook decides what the mount table inside looks like and which
+ * namespaces are new; the per-chunk part inside it is the worker's:
  *
  *   /                 the host, read-only (recursively: every submount)
  *   /dev              a minimal one (null, zero, random, tty, pts...)
  *   /proc             fresh, of the sandbox's own PID namespace
- *   /tmp, /dev/shm    private tmpfs, mode 1777, gone with the sandbox
+ *   /tmp, /dev/shm    tmpfs, mode 1777 (each chunk gets fresh ones)
  *   hide[]            empty tmpfs over each (out/, the cache, $HOME)
  *   show[], ro[]      shown again read-only (PATH folders, the chapter's
  *                     folder, litbook.h, the data files a plot reads)
- *   scratch           the chunk's own folder, the only writable host path
+ *   scratch           the folder of the chunks' scratch folders, the only
+ *                     writable host path (each chunk sees its own alone)
  *
  * and new IPC, PID, network (loopback only), UTS and cgroup namespaces,
- * --die-with-parent, --new-session (no TIOCSTI into our terminal), every
- * capability dropped and no_new_privs (bwrap always sets it).
+ * --die-with-parent, --new-session (no TIOCSTI into our terminal), and
+ * no_new_privs (bwrap always sets it).
  *
- * The first process inside is litbook's runner (runner.h), which starts
- * each program of the chunk and reports how it ended. As root, bwrap runs
- * privileged (it needs no user namespace to mount) and keeps exactly the
- * capabilities the runner needs to become LB_SANDBOX_UID, which it does
- * before it starts anything: in a user namespace made by root the chunk
- * would still be uid 0 to the kernel's permission checks, and could read
- * every file root owns (/etc/shadow). As another user, bwrap makes a user
- * namespace; the chunk keeps that user's uid and no capability. */
+ * The first process inside is litbook's runner as a worker. It keeps
+ * CAP_SYS_ADMIN to make each chunk's namespaces and mounts; the chunk's
+ * first process drops it and every other capability before anything of
+ * the chunk runs. As root, bwrap runs privileged (it needs no user
+ * namespace to mount) and also keeps CAP_SETUID, CAP_SETGID and
+ * CAP_SETPCAP, for the chunk to become LB_SANDBOX_UID: in a user
+ * namespace made by root the chunk would still be uid 0 to the kernel's
+ * permission checks, and could read every file root owns (/etc/shadow).
+ * As another user, bwrap makes a user namespace, where those capabilities
+ * are the namespace's only (and CAP_SETPCAP, to empty the bounding set);
+ * the chunk keeps that user's uid and no capability. */
 #ifndef LB_BWRAP_H
 #define LB_BWRAP_H
 
@@ -50,16 +54,12 @@ typedef struct {
     const char *trust_memo;
 } lb_bwrap_cfg;
 
-/* One process: its folder and what else it may read. */
+/* One worker's sandbox: the folder of the chunks' scratch folders and
+ * what else it shows. */
 typedef struct {
-    const char *scratch;        /* writable; the working folder */
-    const lb_strv *ro;          /* more paths shown read-only (may be NULL) */
-    unsigned long long tmp_max; /* size of /tmp and of /dev/shm; 0: tmpfs default */
-    int report_fd;              /* the fd number of the runner's control socket */
-    /* A worker's sandbox (worker.h; as root only): scratch is the folder
-     * of all the chunks' scratch folders, the runner keeps CAP_SYS_ADMIN
-     * to make each chunk's namespaces, and serves as a worker. */
-    int worker;
+    const char *scratch; /* writable: the folder of all the chunks' scratch folders */
+    const lb_strv *ro;   /* more paths shown read-only (may be NULL) */
+    int report_fd;       /* the fd number of the worker's control socket */
 } lb_bwrap_run;
 
 /* Fills cfg for a build writing to out_dir (absolute) from chapters in
@@ -78,7 +78,7 @@ void lb_bwrap_cfg_free(lb_bwrap_cfg *cfg);
 void lb_bwrap_show_tool(lb_bwrap_cfg *cfg, const char *tool);
 
 /* Appends to argv the whole command line: bwrap, its options, and the
- * runner serving requests on run->report_fd (runner.h). No I/O: a pure
+ * runner serving as a worker on run->report_fd (worker.h). No I/O: a pure
  * function of its arguments. */
 void lb_bwrap_argv(const lb_bwrap_cfg *cfg, const lb_bwrap_run *run, lb_strv *argv);
 

@@ -194,7 +194,7 @@ int main(int argc, char **argv)
         return usage_error("no command given");
     const char *cmd = argv[1];
     /* Inside a chunk's sandbox, litbook is only the runner (runner.h). */
-    if (strcmp(cmd, "__sandbox-serve") == 0 || strcmp(cmd, "__sandbox-worker") == 0)
+    if (strcmp(cmd, "__sandbox-worker") == 0)
         return lb_runner_main(argc, argv);
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         fputs(usage, stdout);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -242,6 +243,33 @@ static int read_request(int ctl, request *q)
     return 1;
 }
 
+/* Every capability goes: the bounding set first (not root, the chunk comes
+ * with CAP_SYS_ADMIN and CAP_SETPCAP of bwrap's user namespace, and
+ * dropping takes CAP_SETPCAP; as root, become emptied it), then the
+ * effective, permitted and inheritable sets; checked. */
+static int drop_caps(void)
+{
+    for (int cap = 0; cap < 64; cap++) {
+        int in = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
+        if (in < 0)
+            break; /* past the last capability this kernel knows */
+        if (in == 1 && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+            return -1;
+    }
+    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+    struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+    memset(d, 0, sizeof d);
+    if (syscall(SYS_capset, &h, d) < 0 || syscall(SYS_capget, &h, d) < 0)
+        return -1;
+    for (int i = 0; i < _LINUX_CAPABILITY_U32S_3; i++)
+        if (d[i].effective || d[i].permitted || d[i].inheritable) {
+            errno = EPERM;
+            return -1;
+        }
+    return 0;
+}
+
 /* As root: what is left of bwrap's capabilities goes, bounding set and
  * ambient ones included, then the uid (setresuid to a nonzero uid clears
  * the permitted set; no_new_privs keeps exec from giving any back). */
@@ -381,7 +409,9 @@ int lb_runner_serve(int ctl, long uid, long gid)
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     if (fcntl(ctl, F_SETFD, FD_CLOEXEC) < 0)
         return die("control socket");
-    if (uid >= 0 && become(uid, gid) < 0)
+    /* drop_caps after become too: a uid change empties the permitted and
+     * effective sets, not the inheritable one. */
+    if ((uid >= 0 && become(uid, gid) < 0) || drop_caps() < 0)
         return die("cannot drop privileges");
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* a uid change resets it */
     if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
@@ -395,8 +425,7 @@ int lb_runner_serve(int ctl, long uid, long gid)
 
 int lb_runner_main(int argc, char **argv)
 {
-    int worker = argc == 5 && strcmp(argv[1], "__sandbox-worker") == 0;
-    if (argc != 5 || (!worker && strcmp(argv[1], "__sandbox-serve") != 0)) {
+    if (argc != 5 || strcmp(argv[1], "__sandbox-worker") != 0) {
         fprintf(stderr, "litbook sandbox: bad runner arguments\n");
         return 125;
     }
@@ -407,7 +436,5 @@ int lb_runner_main(int argc, char **argv)
         fprintf(stderr, "litbook sandbox: the runner runs only inside litbook's sandbox\n");
         return 125;
     }
-    int ctl = atoi(argv[2]);
-    long uid = atol(argv[3]), gid = atol(argv[4]);
-    return worker ? lb_worker_main(ctl, uid, gid) : lb_runner_serve(ctl, uid, gid);
+    return lb_worker_main(atoi(argv[2]), atol(argv[3]), atol(argv[4]));
 }

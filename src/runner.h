@@ -1,22 +1,22 @@
-/* runner: the first process inside a chunk's sandbox (bwrap.h), which
- * starts every program of the chunk there.
+/* runner: the first process of each chunk's namespaces inside a worker's
+ * sandbox (worker.h), which starts every program of the chunk there.
  *
- * One sandbox serves a whole chunk (its compiler, its program, the
- * program's repeats): a bubblewrap start costs several milliseconds, and
- * a chunk is two or three programs. litbook starts `litbook-runner
- * __sandbox-serve FD UID GID` inside; it becomes UID/GID (when not -1:
- * litbook runs as root), drops what capabilities are left, makes itself
- * undumpable (the chunk, same uid, cannot ptrace it or open its fds),
- * applies the layers under the namespaces (writerules.h, sysfilter.h),
- * and then serves requests on FD, a socket the chunk never holds: each
- * names a program, its arguments, environment and limits, and brings its
- * stdin, stdout and stderr. The runner starts it in a process group of its
- * own, waits for it, kills whatever else is left in the sandbox (it is the
- * sandbox's subreaper, so every orphan comes back to it) and answers with
- * one lb_runner_report. When FD closes, it exits, and with it the
- * sandbox. A chunk that kills or stops its runner gets no report: litbook
- * then says the sandbox was lost (or the chunk timed out), and never
- * reports success. */
+ * One such process serves a whole chunk (its compiler, its program, the
+ * program's repeats). It becomes the sandbox's uid (as root) or keeps
+ * litbook's, drops every capability, makes itself undumpable (the chunk,
+ * same uid, cannot ptrace it or open its fds), applies the layers under
+ * the namespaces (writerules.h, sysfilter.h), and then serves requests on
+ * a socket the chunk never holds: each names a program, its arguments,
+ * environment and limits, and brings its stdin, stdout and stderr. The
+ * runner starts it in a process group of its own, waits for it, kills
+ * whatever else is left in the namespace (it is PID 1 there, so every
+ * orphan comes back to it) and answers with one lb_runner_report. When the
+ * socket closes, it exits, and the kernel ends everything left in the
+ * namespace with it. It cannot be signalled from inside (PID 1 takes only
+ * the signals it handles, and it handles none); a chunk whose runner is
+ * killed from outside (a timeout) or that ends it some other way gets no
+ * report: litbook then says the sandbox was lost (or the chunk timed out),
+ * and never reports success. */
 #ifndef LB_RUNNER_H
 #define LB_RUNNER_H
 
@@ -53,9 +53,9 @@ typedef struct {
     int fds[3]; /* the program's stdin, stdout, stderr */
 } lb_runner_request;
 
-/* The runner's main: argv[1] is "__sandbox-serve" (a sandbox per chunk)
- * or "__sandbox-worker" (a sandbox per worker thread, worker.h). Never
- * returns to a caller that would go on as litbook. */
+/* The worker's main (`litbook-runner __sandbox-worker FD UID GID`, as
+ * bwrap starts it: worker.h). Never returns to a caller that would go on
+ * as litbook. */
 int lb_runner_main(int argc, char **argv);
 
 /* Serves requests on ctl as the chunk's runner: becomes uid/gid (-1:

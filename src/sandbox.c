@@ -193,7 +193,7 @@ static void trial_key(const lb_sandbox *s, lb_buf *k)
     lb_buf_free(&v);
     lb_buf_printf(k, "uid %ld\n", (long)getuid());
     lb_strv argv = {0};
-    lb_bwrap_run br = {"/scratch", NULL, 0, 3, s->cfg.as_root};
+    lb_bwrap_run br = {"/scratch", NULL, 3};
     lb_bwrap_argv(&s->cfg, &br, &argv);
     for (size_t i = 0; i < argv.n; i++)
         lb_buf_printf(k, "%s%s", i ? " " : "argv ", argv.v[i]);

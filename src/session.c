@@ -1,4 +1,5 @@
-/* session: a chunk's sandbox kept across its programs (session.h). */
+/* session: a chunk's namespaces in its worker's sandbox, kept across its
+ * programs (session.h). */
 #include "session.h"
 
 #include <errno.h>
@@ -25,9 +26,9 @@ static pthread_key_t key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 
 /* No destructor: a thread ends its session itself (the job scheduler does
- * after every job), and were one left, bwrap dies with the thread that made
- * it (--die-with-parent), the thread's cgroups with the jail's own
- * destructor. */
+ * after every job), and were one left, the worker's destructor ends the
+ * worker's sandbox, and with it the chunk's namespaces, and the jail's its
+ * cgroups. */
 static void make_key(void)
 {
     pthread_key_create(&key, NULL);
@@ -63,21 +64,14 @@ static int fits(const lb_session *s, const lb_spawn_req *req)
            s->contain == contained(req);
 }
 
-/* What the child of a bwrap launch does before exec. */
-typedef struct {
-    const lb_jail *jail; /* joined, or NULL */
-    int leave_fd;        /* "0" written to it (lb_jail_thread_exit_fd), or -1 */
-} launch_plan;
-
-/* Between fork and exec: async-signal-safe calls only. */
-static _Noreturn void exec_bwrap(const launch_plan *p, char *const *argv, int ctl, int errw,
-                                 int failw)
+/* Between fork and exec: async-signal-safe calls only. leave_fd: "0" is
+ * written to it (lb_jail_thread_exit_fd), or -1. */
+static _Noreturn void exec_bwrap(int leave_fd, char *const *argv, int ctl, int errw, int failw)
 {
     lb_child_default_signals();
     int null = open("/dev/null", O_RDWR);
-    if (setpgid(0, 0) == 0 && (!p->jail || lb_jail_enter(p->jail) == 0) &&
-        (p->leave_fd < 0 || write(p->leave_fd, "0", 1) == 1) && null >= 0 && dup2(null, 0) == 0 &&
-        dup2(null, 1) == 1 && dup2(errw, 2) == 2 &&
+    if (setpgid(0, 0) == 0 && (leave_fd < 0 || write(leave_fd, "0", 1) == 1) && null >= 0 &&
+        dup2(null, 0) == 0 && dup2(null, 1) == 1 && dup2(errw, 2) == 2 &&
         (ctl == CTL_FD ? fcntl(ctl, F_SETFD, 0) == 0 : dup2(ctl, CTL_FD) == CTL_FD)) {
         syscall(SYS_close_range, CTL_FD + 1, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */);
         execve(argv[0], argv, environ);
@@ -100,8 +94,8 @@ static void close_pair(int *v)
 /* Starts bwrap with br; *pid, *ctl (our end of the runner's socket) and
  * *err (its stderr, non-blocking) are the caller's on success. Returns 0,
  * or -1 with errno (bwrap not started, or not exec'd: reaped). */
-static int launch(const lb_bwrap_cfg *cfg, const lb_bwrap_run *br, const launch_plan *plan,
-                  pid_t *pid_out, int *ctl, int *err)
+static int launch(const lb_bwrap_cfg *cfg, const lb_bwrap_run *br, int leave_fd, pid_t *pid_out,
+                  int *ctl, int *err)
 {
     int sv[2] = {-1, -1}, ep[2] = {-1, -1}, fp[2] = {-1, -1};
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 ||
@@ -125,7 +119,7 @@ static int launch(const lb_bwrap_cfg *cfg, const lb_bwrap_run *br, const launch_
     lb_jail_fork_begin();
     pid_t pid = fork();
     if (pid == 0)
-        exec_bwrap(plan, argv.v, sv[1], ep[1], fp[1]);
+        exec_bwrap(leave_fd, argv.v, sv[1], ep[1], fp[1]);
     int saved = errno;
     lb_jail_fork_end(pid);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -166,18 +160,6 @@ fail:
     close_pair(fp);
     errno = saved;
     return -1;
-}
-
-/* A chunk in a bwrap of its own. */
-static int start(lb_session *s, const lb_spawn_req *req)
-{
-    if (contained(req)) {
-        lb_jail_open(&s->jail, req->max_procs, req->max_memory);
-        s->jailed = 1;
-    }
-    lb_bwrap_run br = {req->box_scratch, req->box_ro, req->box_tmp_max, CTL_FD, 0};
-    launch_plan plan = {s->jailed ? &s->jail : NULL, -1};
-    return launch(req->box, &br, &plan, &s->pid, &s->ctl, &s->err);
 }
 
 /* --- a worker's sandbox (worker.h) ------------------------------------ */
@@ -277,12 +259,12 @@ static worker *worker_for(const lb_spawn_req *req)
     w->root = root;
     for (size_t i = 0; req->box_ro && i < req->box_ro->n; i++)
         lb_strv_push(&w->ro, req->box_ro->v[i]);
-    lb_bwrap_run br = {w->root, req->box_ro, 0, CTL_FD, 1};
-    launch_plan plan = {NULL, lb_jail_thread_exit_fd()};
-    int rc = launch(req->box, &br, &plan, &w->pid, &w->ctl, &w->err);
+    lb_bwrap_run br = {w->root, req->box_ro, CTL_FD};
+    int leave_fd = lb_jail_thread_exit_fd();
+    int rc = launch(req->box, &br, leave_fd, &w->pid, &w->ctl, &w->err);
     int e = errno;
-    if (plan.leave_fd >= 0)
-        close(plan.leave_fd);
+    if (leave_fd >= 0)
+        close(leave_fd);
     if (rc < 0) {
         w->pid = 0;
         worker_free(w);
@@ -325,7 +307,6 @@ static int start_in_worker(lb_session *s, const lb_spawn_req *req)
     }
     s->pid = w->pid;
     s->ctl = sv[0];
-    s->err = w->err;
     s->worker = w;
     return 0;
 }
@@ -367,7 +348,7 @@ lb_session *lb_session_get(const lb_spawn_req *req)
     if (s)
         lb_session_end(NULL, NULL);
     s = lb_xcalloc(1, sizeof *s);
-    s->ctl = s->err = s->pidfd = -1;
+    s->ctl = s->pidfd = -1;
     s->cfg = req->box;
     s->scratch = lb_xstrdup(req->box_scratch);
     for (size_t i = 0; req->box_ro && i < req->box_ro->n; i++)
@@ -377,10 +358,7 @@ lb_session *lb_session_get(const lb_spawn_req *req)
     s->max_memory = req->max_memory;
     s->contain = contained(req);
     pthread_setspecific(key, s);
-    /* As root the worker's runner can keep CAP_SYS_ADMIN until a chunk's
-     * namespaces are made; as another user, bwrap's user namespace would
-     * not let it mount a /proc of its own (bwrap.h). */
-    if ((req->box->as_root ? start_in_worker(s, req) : start(s, req)) < 0) {
+    if (start_in_worker(s, req) < 0) {
         int e = errno;
         if (s->jailed)
             lb_jail_close(&s->jail, 0);
@@ -457,28 +435,8 @@ int lb_session_end(int *status, lb_buf *err)
         close(s->ctl); /* the runner's end of file: it exits, and the sandbox with it */
     if (s->worker) {
         oom = end_in_worker(s, status, err);
-        s->err = -1; /* the worker's */
-    } else if (s->pid > 0) {
-        kill(-s->pid, SIGKILL);
-        siginfo_t si;
-        memset(&si, 0, sizeof si);
-        while (waitid(P_PID, (id_t)s->pid, &si, WEXITED | WNOWAIT) < 0 && errno == EINTR)
-            ;
-        if (s->jailed)
-            oom = lb_jail_close(&s->jail, s->pid);
-        int st = 0;
-        while (waitpid(s->pid, &st, 0) < 0 && errno == EINTR)
-            ;
-        lb_jail_forget(s->pid);
-        if (status)
-            *status = st;
     } else if (s->jailed) {
         lb_jail_close(&s->jail, 0);
-    }
-    if (s->err >= 0) {
-        if (err)
-            read_err(s->err, err);
-        close(s->err);
     }
     session_free(s);
     return oom;

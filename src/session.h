@@ -1,19 +1,18 @@
-/* session: one sandbox (bwrap.h) with its runner (runner.h), kept for all
- * the programs of a chunk.
+/* session: a chunk's sandbox, kept for all the programs of the chunk.
  *
- * A bubblewrap start costs several milliseconds (its mounts and
- * namespaces), and a chunk runs two or three programs: its compiler, the
- * program, the program's repeats. Each worker thread keeps at most one
- * sandbox alive, made for one scratch folder and one set of limits; a
- * request for another folder or other limits ends it and makes a new one.
- * As root a chunk's sandbox is not a bwrap of its own but namespaces made
- * inside the thread's worker sandbox (worker.h), kept for the whole build
- * while the chunks ask for the same views.
- * Between two programs the runner has killed everything the first one
- * left, so they share only the scratch folder, /tmp and /dev/shm, as the
- * stages of one chunk always did through the folder. The sandbox ends when
- * the thread's chunk is done (lb_spawn_end_session, called by the job
- * scheduler after every job) or at a timeout. */
+ * Each worker thread keeps one worker sandbox (worker.h: one bwrap, made
+ * for the build's views and the folder of the scratch folders) for as
+ * long as the chunks it runs ask for the same views, and in it at most one
+ * chunk's namespaces alive (nest.h), made for one scratch folder and one
+ * set of limits; a request for another folder or other limits ends them
+ * and makes new ones there, a request for other views makes a new worker.
+ * A chunk runs two or three programs (its compiler, the program, the
+ * program's repeats): between two, the runner has killed everything the
+ * first one left, so they share only the scratch folder, /tmp and
+ * /dev/shm, as the stages of one chunk always did through the folder. The
+ * chunk's namespaces end when the thread's chunk is done
+ * (lb_spawn_end_session, called by the job scheduler after every job) or
+ * at a timeout, which kills the worker too. */
 #ifndef LB_SESSION_H
 #define LB_SESSION_H
 
@@ -24,13 +23,10 @@
 #include "spawn.h"
 
 typedef struct {
-    pid_t pid; /* bwrap, a child of the thread that made it (a worker's: worker.h) */
-    int ctl;   /* litbook's end of the runner's socket */
-    int err;   /* bwrap's stderr (non-blocking): why it could not set up (a worker's: borrowed) */
-    /* In a worker's sandbox: the chunk's first process, PID 1 of its own
-     * namespaces (a pidfd), and the worker (borrowed). Else -1 and NULL. */
-    int pidfd;
-    void *worker;
+    pid_t pid;    /* the worker's bwrap, a child of the thread that made it */
+    int ctl;      /* litbook's end of the chunk's runner's socket */
+    int pidfd;    /* the chunk's first process, PID 1 of its namespaces; -1: none (lost) */
+    void *worker; /* the thread's worker (borrowed) */
     lb_jail jail;
     int jailed; /* jail is open */
     /* What it was made for (owned copies; cfg borrowed from the build). */
@@ -52,10 +48,9 @@ lb_session *lb_session_get(const lb_spawn_req *req);
  * began or since the last call. */
 int lb_session_oom(lb_session *s);
 
-/* Ends the calling thread's session, if it has one: kills all in it,
- * empties its cgroups, reaps bwrap (in a worker's sandbox: kills the
- * chunk's namespaces, and reaps the worker only if it is gone: a timeout
- * kills it with the chunk). *status (may be NULL) gets bwrap's
+/* Ends the calling thread's session, if it has one: kills the chunk's
+ * namespaces, empties its cgroups, and reaps the worker only if it is
+ * gone (a timeout kills it with the chunk). *status (may be NULL) gets bwrap's
  * wait status, and err (may be NULL) what bwrap wrote on its stderr.
  * Returns 1 when its memory cap killed a process since the last
  * lb_session_oom, else 0. */

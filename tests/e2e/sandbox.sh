@@ -385,6 +385,59 @@ check "one worker, two chunks: both pass (nothing of one reaches the other)" rc_
 check "one worker, two chunks: the second saw nothing the first left" \
     test "$(outputs "$BOOK/out/leak.html" | grep -c 'found: none; scratch folders seen: 1')" -eq 2
 
+# What a chunk holds: no capability at all (the worker keeps CAP_SYS_ADMIN
+# to make the chunk's namespaces; the chunk's first process drops it, the
+# bounding set included, before anything runs) and no_new_privs; as root
+# it is nobody. The same book built by another user (nobody, with setpriv):
+# the worker then lives in bwrap's user namespace, and the chunk keeps the
+# user's uid and nothing else.
+caps_book() {
+    mkbook
+    cat >"$BOOK/chapters/caps.md" <<'EOF'
+# Caps
+
+```sh {#caps}
+grep -E '^(Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs):' /proc/self/status | tr -s '\t ' ' '
+echo "uid $(id -u)"
+```
+
+```output
+CapInh: 0000000000000000
+CapPrm: 0000000000000000
+CapEff: 0000000000000000
+CapBnd: 0000000000000000
+CapAmb: 0000000000000000
+NoNewPrivs: 1
+uid 65534
+```
+EOF
+}
+caps_book
+lb build
+check "capabilities: a chunk has none, and no_new_privs" rc_is 0
+check "capabilities: ... checked by its expected block" \
+    in_output "CapBnd: 0000000000000000" "$BOOK/out/caps.html"
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+    caps_book
+    cp "$BOOK/chapters/caps.md" "$BOOK/chapters/caps2.md"
+    sed -i 's/{#caps}/{#caps2}/; s/^grep/: second; grep/' "$BOOK/chapters/caps2.md"
+    chown -R nobody "$BOOK"
+    t0=$(date +%s.%N)
+    (cd "$BOOK" && timeout -k 5 120 setpriv --reuid=65534 --regid=65534 --clear-groups \
+        env HOME="$BOOK" "$LITBOOK" build -j 1 >out.log 2>err.log)
+    RC=$?
+    SECS=$(echo "$(date +%s.%N) - $t0" | bc)
+    check "as another user: the sandbox is set up (no warning)" \
+        lacks "not sandboxed" "$BOOK/err.log"
+    check "as another user: two chunks in one worker, no capability, that user's uid" rc_is 0
+    check "as another user: ... checked by their expected blocks" \
+        test "$(outputs "$BOOK/out/caps.html"; outputs "$BOOK/out/caps2.html")" != ""
+else
+    ok "as another user: the sandbox is set up # skip not root, or no setpriv"
+    ok "as another user: two chunks in one worker # skip not root, or no setpriv"
+    ok "as another user: ... checked by their expected blocks # skip not root, or no setpriv"
+fi
+
 # A chunk that times out takes its worker's sandbox with it (litbook kills
 # it); the next chunk of that worker gets a new one and runs.
 mkbook
