@@ -131,7 +131,7 @@ int lb_worker_send(int ctl, const char *scratch, unsigned long long tmp_max, int
 
 int lb_worker_reply(int ctl, int *pidfd)
 {
-    chunk_reply r;
+    chunk_reply r = {0, 0};
     int fds[1] = {-1}, nfds = 0;
     *pidfd = -1;
     int got = recv_with_fds(ctl, &r, sizeof r, fds, 1, &nfds);
