@@ -63,41 +63,46 @@ static int below(const char *p, const char *dir)
     return strncmp(p, dir, n) == 0 && p[n] == '/' && p[n + 1] != '\0';
 }
 
+/* The mount point of the line at *line (its fifth field), unescaped into
+ * out; moves *line to the next line (NULL after the last). Returns 0, or
+ * -1 when the line has none or it does not fit. */
+static int mount_point(const char **line, char *out, size_t cap)
+{
+    const char *next = strchr(*line, '\n');
+    const char *f = *line;
+    for (int i = 0; i < 4 && f; i++) {
+        f = strchr(f, ' ');
+        f = f && (!next || f < next) ? f + 1 : NULL;
+    }
+    *line = next ? next + 1 : NULL;
+    return f ? unescape(f, out, cap) : -1;
+}
+
+/* Whether some mount point of mountinfo below dir holds path. */
+static int held_below(const char *mountinfo, const char *dir, const char *path)
+{
+    char other[PATH_MAX];
+    for (const char *l = mountinfo; l && *l;)
+        if (mount_point(&l, other, sizeof other) == 0 && below(other, dir) && below(path, other))
+            return 1;
+    return 0;
+}
+
 int lb_nest_below(const char *mountinfo, const char *dir, char *out, size_t cap, size_t *n)
 {
-    /* Two passes over the text: the first finds every candidate, the second
-     * keeps those no other candidate holds. */
-    char path[PATH_MAX], other[PATH_MAX];
+    char path[PATH_MAX];
     size_t used = 0;
     *n = 0;
     for (const char *line = mountinfo; line && *line;) {
-        const char *next = strchr(line, '\n');
-        /* The mount point is the fifth field. */
-        const char *f = line;
-        for (int i = 0; i < 4 && f; i++) {
-            f = strchr(f, ' ');
-            f = f && (!next || f < next) ? f + 1 : NULL;
-        }
-        line = next ? next + 1 : NULL;
-        if (!f || unescape(f, path, sizeof path) < 0 || !below(path, dir))
+        if (mount_point(&line, path, sizeof path) < 0 || !below(path, dir) ||
+            held_below(mountinfo, dir, path))
             continue;
-        int held = 0;
-        for (const char *l2 = mountinfo; l2 && *l2 && !held;) {
-            const char *n2 = strchr(l2, '\n');
-            const char *g = l2;
-            for (int i = 0; i < 4 && g; i++) {
-                g = strchr(g, ' ');
-                g = g && (!n2 || g < n2) ? g + 1 : NULL;
-            }
-            l2 = n2 ? n2 + 1 : NULL;
-            held = g && unescape(g, other, sizeof other) == 0 && below(other, dir) &&
-                   below(path, other);
-        }
-        for (size_t i = 0, at = 0; i < *n && !held; i++) {
-            held = strcmp(out + at, path) == 0;
+        int seen = 0; /* stacked on one path: once */
+        for (size_t i = 0, at = 0; i < *n && !seen; i++) {
+            seen = strcmp(out + at, path) == 0;
             at += strlen(out + at) + 1;
         }
-        if (held)
+        if (seen)
             continue;
         size_t len = strlen(path) + 1;
         if (used + len > cap)
