@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -63,52 +64,85 @@ static int below(const char *p, const char *dir)
     return strncmp(p, dir, n) == 0 && p[n] == '/' && p[n + 1] != '\0';
 }
 
-/* The mount point of the line at *line (its fifth field), unescaped into
- * out; moves *line to the next line (NULL after the last). Returns 0, or
- * -1 when the line has none or it does not fit. */
-static int mount_point(const char **line, char *out, size_t cap)
+/* One line of mountinfo: its mount id, its parent's, and its mount point
+ * (unescaped into point). Moves *line to the next line (NULL after the
+ * last). Returns 0, or -1 when the line is not one or does not fit. */
+static int mount_line(const char **line, long *id, long *parent, char *point, size_t cap)
 {
     const char *next = strchr(*line, '\n');
     const char *f = *line;
+    char *end;
+    *id = strtol(f, &end, 10);
+    *parent = end != f ? strtol(end, &end, 10) : 0;
     for (int i = 0; i < 4 && f; i++) {
         f = strchr(f, ' ');
         f = f && (!next || f < next) ? f + 1 : NULL;
     }
     *line = next ? next + 1 : NULL;
-    return f ? unescape(f, out, cap) : -1;
+    return f ? unescape(f, point, cap) : -1;
 }
 
-/* Whether some mount point of mountinfo below dir holds path. */
+/* The id of the mount seen at dir: of those mounted there, the one no
+ * other is stacked on (the text need not list them in mount order). -1
+ * when dir is not a mount point. */
+static long top_at(const char *mountinfo, const char *dir)
+{
+    char point[PATH_MAX];
+    long id, parent, top = -1;
+    for (int moved = 1; moved;) {
+        moved = 0;
+        for (const char *l = mountinfo; l && *l;)
+            if (mount_line(&l, &id, &parent, point, sizeof point) == 0 && id != top &&
+                strcmp(point, dir) == 0 && (top < 0 || parent == top)) {
+                top = id;
+                moved = 1;
+            }
+    }
+    return top;
+}
+
+/* Whether another mount point below dir holds path (used when dir is not a
+ * mount point, so ids cannot tell). */
 static int held_below(const char *mountinfo, const char *dir, const char *path)
 {
     char other[PATH_MAX];
+    long id, parent;
     for (const char *l = mountinfo; l && *l;)
-        if (mount_point(&l, other, sizeof other) == 0 && below(other, dir) && below(path, other))
+        if (mount_line(&l, &id, &parent, other, sizeof other) == 0 && below(other, dir) &&
+            below(path, other))
             return 1;
     return 0;
 }
 
 int lb_nest_below(const char *mountinfo, const char *dir, char *out, size_t cap, size_t *n)
 {
+    /* Only mounts made on the one seen at dir: one below dir mounted on
+     * another below it comes with that one, and one made on what dir's
+     * mount covers (a host mount under the worker's /tmp) cannot be
+     * reached, nor can a mount point that was removed. */
+    long top = top_at(mountinfo, dir);
     char path[PATH_MAX];
-    size_t used = 0;
+    size_t used = 0, plen;
+    long id, parent;
     *n = 0;
     for (const char *line = mountinfo; line && *line;) {
-        if (mount_point(&line, path, sizeof path) < 0 || !below(path, dir) ||
-            held_below(mountinfo, dir, path))
+        if (mount_line(&line, &id, &parent, path, sizeof path) < 0 || !below(path, dir) ||
+            (top >= 0 ? parent != top : held_below(mountinfo, dir, path)))
             continue;
-        int seen = 0; /* stacked on one path: once */
+        plen = strlen(path);
+        if (plen > 9 && strcmp(path + plen - 9, "//deleted") == 0)
+            continue;
+        int seen = 0; /* stacked on one path: once (the top one is taken) */
         for (size_t i = 0, at = 0; i < *n && !seen; i++) {
             seen = strcmp(out + at, path) == 0;
             at += strlen(out + at) + 1;
         }
         if (seen)
             continue;
-        size_t len = strlen(path) + 1;
-        if (used + len > cap)
+        if (used + plen + 1 > cap)
             return -1;
-        memcpy(out + used, path, len);
-        used += len;
+        memcpy(out + used, path, plen + 1);
+        used += plen + 1;
         (*n)++;
     }
     return 0;

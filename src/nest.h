@@ -37,9 +37,12 @@
  * or -1 with what failed in why. */
 int lb_nest_enter(const char *scratch, unsigned long long tmp_max, char *why, size_t whylen);
 
-/* The mount points strictly below dir in a mountinfo text (proc(5)), each
+/* The mount points strictly below dir in a mountinfo text (proc(5)) that
+ * were mounted on the mount seen at dir (the top one stacked there): each
  * once, outermost only (a mount below another listed one comes with it),
- * unescaped, in the order the text gives them. Appends to out, a
+ * none that the mount at dir covers or that was removed ("//deleted"),
+ * unescaped, in the order the text gives them. When dir is not a mount
+ * point, every outermost one below it. Appends to out, a
  * NUL-separated list with *n entries, of at most cap bytes; returns 0, or -1
  * when they do not fit. Pure: for the unit tests. */
 int lb_nest_below(const char *mountinfo, const char *dir, char *out, size_t cap, size_t *n);

@@ -21,8 +21,10 @@ fi
 
 ID=$$-$RANDOM # names the markers a chunk tries to leave on the host
 SERVER_PID=
+HOSTMNT=
 cleanup() {
     [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null
+    [ -n "$HOSTMNT" ] && umount "$HOSTMNT" 2>/dev/null && rmdir "$HOSTMNT"
     rm -f "/tmp/lb-escape-$ID" "/tmp/lb-wrap-$ID" "/tmp/lb-gp-$ID" "/dev/shm/lb-shm-$ID"
     rm -rf "${TMPS[@]}"
 }
@@ -436,6 +438,24 @@ else
     ok "as another user: the sandbox is set up # skip not root, or no setpriv"
     ok "as another user: two chunks in one worker # skip not root, or no setpriv"
     ok "as another user: ... checked by their expected blocks # skip not root, or no setpriv"
+fi
+
+# A mount of the host's own in its /tmp (another test's small tmpfs, say)
+# lies under the worker's /tmp, covered: the chunk's fresh /tmp must not
+# try to carry it over (it did: "cannot take the mount"), and must not show
+# it either.
+if [ "$(id -u)" -eq 0 ] && HOSTMNT=$(mktemp -d /tmp/lb-hostmnt.XXXXXX) &&
+    mount -t tmpfs -o size=1m tmpfs "$HOSTMNT"; then
+    echo secret >"$HOSTMNT/host-only"
+    mkbook
+    printf '# Hostmnt\n\n```sh {#hostmnt}\nls %s 2>&1 | sed "s|%s|DIR|"; echo done\n```\n\n```output\nls: cannot access '"'"'DIR'"'"': No such file or directory\ndone\n```\n' \
+        "$HOSTMNT" "$HOSTMNT" >"$BOOK/chapters/hostmnt.md"
+    lb build
+    check "a host mount in /tmp: the chunk runs, without it" rc_is 0
+    umount "$HOSTMNT" && rmdir "$HOSTMNT" && HOSTMNT=
+else
+    HOSTMNT=
+    ok "a host mount in /tmp: the chunk runs, without it # skip not root"
 fi
 
 # A chunk that times out takes its worker's sandbox with it (litbook kills

@@ -23,7 +23,14 @@ static const char *const INFO =
     "36 30 254:0 /tmp/a\\040b /tmp/a\\040b ro - ext4 /dev/vda rw\n"
     "37 30 254:0 /tmp/sx/chapters /tmp/sx/chapters ro - ext4 /dev/vda rw\n"
     "38 22 0:43 / /dev/shm rw - tmpfs tmpfs rw\n"
-    "39 38 254:0 /x /dev/shm/x ro - ext4 /dev/vda rw\n";
+    "39 38 254:0 /x /dev/shm/x ro - ext4 /dev/vda rw\n"
+    /* The host's own mount in its /tmp, covered by the worker's /tmp. */
+    "40 22 0:44 / /tmp/litbook-full.x rw - tmpfs tmpfs rw\n"
+    /* A shown file removed from the host since. */
+    "41 30 254:0 /tmp/gone /tmp/gone//deleted ro - ext4 /dev/vda rw\n"
+    /* Stacked on /dev/shm after its submount: the new top, listed last. */
+    "42 38 0:45 / /dev/shm rw - tmpfs tmpfs rw\n"
+    "43 42 254:0 /y /dev/shm/y ro - ext4 /dev/vda rw\n";
 
 /* The i-th entry of a NUL-separated list. */
 static const char *entry(const char *list, size_t i)
@@ -40,7 +47,9 @@ static void test_outermost_below_tmp_in_order(void **state)
     size_t n = 99;
     assert_int_equal(lb_nest_below(INFO, "/tmp", out, sizeof out, &n), 0);
     /* Not /tmp itself, nor /tmp2; what lies in /tmp/sx/out comes with it;
-     * a mount stacked twice on one path is taken once; escapes undone. */
+     * a mount stacked twice on one path is taken once; escapes undone;
+     * not the host's mount that the worker's /tmp covers, nor a removed
+     * one. */
     assert_int_equal(n, 3);
     assert_string_equal(entry(out, 0), "/tmp/sx/out");
     assert_string_equal(entry(out, 1), "/tmp/sx/chapters");
@@ -52,9 +61,11 @@ static void test_other_folders(void **state)
     (void)state;
     char out[1024];
     size_t n = 99;
+    /* The mount on top at /dev/shm decides: /dev/shm/x is under the one it
+     * covers. */
     assert_int_equal(lb_nest_below(INFO, "/dev/shm", out, sizeof out, &n), 0);
     assert_int_equal(n, 1);
-    assert_string_equal(entry(out, 0), "/dev/shm/x");
+    assert_string_equal(entry(out, 0), "/dev/shm/y");
     assert_int_equal(lb_nest_below(INFO, "/proc", out, sizeof out, &n), 0);
     assert_int_equal(n, 0);
     /* A mount below a listed one of another folder is below it too. */
@@ -70,6 +81,18 @@ static void test_too_many_for_the_room(void **state)
     char out[20]; /* "/tmp/sx/out" fits, "/tmp/sx/chapters" does not */
     size_t n = 0;
     assert_int_equal(lb_nest_below(INFO, "/tmp", out, sizeof out, &n), -1);
+}
+
+static void test_a_folder_that_is_no_mount_point(void **state)
+{
+    (void)state;
+    char out[1024];
+    size_t n = 99;
+    /* /tmp/sx is a folder of /tmp's tmpfs: the outermost below it. */
+    assert_int_equal(lb_nest_below(INFO, "/tmp/sx", out, sizeof out, &n), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(entry(out, 0), "/tmp/sx/out");
+    assert_string_equal(entry(out, 1), "/tmp/sx/chapters");
 }
 
 static void test_a_line_without_a_mount_point(void **state)
@@ -89,6 +112,7 @@ int main(void)
         cmocka_unit_test(test_outermost_below_tmp_in_order),
         cmocka_unit_test(test_other_folders),
         cmocka_unit_test(test_too_many_for_the_room),
+        cmocka_unit_test(test_a_folder_that_is_no_mount_point),
         cmocka_unit_test(test_a_line_without_a_mount_point),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
