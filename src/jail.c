@@ -18,23 +18,16 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "jail_discover.h"
 
 /* How long close waits for killed processes to vanish before giving up:
  * SIGKILL cannot be refused, so this is only ever reached if the kernel is
  * stuck on I/O (state D). */
 #define SETTLE_S 2.0
 
-/* What the machine offers, found once. Read-only after discovery. */
-typedef struct {
-    char *v2_base; /* our cgroup v2 directory, when writable, else NULL */
-    int v2_pids;   /* the pids controller is enabled for its children */
-    char *v1_pids; /* our cgroup v1 pids directory, when writable */
-    int v2_mem;    /* the memory controller is enabled for v2 children */
-    char *v1_mem;  /* our cgroup v1 memory directory, when writable */
-    int subreaper; /* PR_SET_CHILD_SUBREAPER took */
-} machine;
-
-static machine M;
+/* What the machine offers, found once (discover). Read-only after it. */
+static lb_jail_machine M;
+static int subreaper; /* PR_SET_CHILD_SUBREAPER took */
 static pthread_once_t discover_once = PTHREAD_ONCE_INIT;
 
 /* The children of this process that a spawn is waiting for. */
@@ -80,16 +73,15 @@ static int has_word(const char *list, const char *word, const char *seps)
     return 0;
 }
 
-/* Mount points of the cgroup2 hierarchy and of the v1 hierarchy that holds
- * the pids controller, from /proc/self/mountinfo (caller frees both). */
-static void find_mounts(char **v2, char **v1pids, char **v1mem)
+/* Mount points of the cgroup2 hierarchy and of the v1 hierarchies that
+ * hold the pids and the memory controllers, from the text of
+ * /proc/self/mountinfo (caller frees all three). */
+static void find_mounts(const char *mountinfo, char **v2, char **v1pids, char **v1mem)
 {
     *v2 = *v1pids = *v1mem = NULL;
-    lb_buf b = LB_BUF_INIT;
-    if (lb_read_file("/proc/self/mountinfo", &b) < 0)
-        return;
+    char *text = lb_xstrdup(mountinfo); /* strtok_r writes into it */
     char *save = NULL;
-    for (char *line = strtok_r(b.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         char *dash = strstr(line, " - ");
         if (!dash)
             continue;
@@ -104,23 +96,22 @@ static void find_mounts(char **v2, char **v1pids, char **v1mem)
         else if (!*v1mem && strcmp(fstype, "cgroup") == 0 && has_word(super, "memory", ","))
             *v1mem = lb_xstrdup(mnt);
     }
-    lb_buf_free(&b);
+    free(text);
 }
 
-/* Our own cgroup paths, from /proc/self/cgroup (caller frees both). */
-static void find_own_paths(char **v2path, char **v1path, char **v1mem)
+/* Our own cgroup paths, from the text of /proc/self/cgroup (caller frees
+ * all three). */
+static void find_own_paths(const char *self_cgroup, char **v2path, char **v1path, char **v1mem)
 {
     *v2path = *v1path = *v1mem = NULL;
-    lb_buf b = LB_BUF_INIT;
-    if (lb_read_file("/proc/self/cgroup", &b) < 0)
-        return;
+    char *text = lb_xstrdup(self_cgroup); /* strtok_r writes into it */
     char *save = NULL;
-    for (char *line = strtok_r(b.ptr, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         char *c1 = strchr(line, ':');
         char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
         if (!c2)
             continue;
-        *c2 = '\0';
+        *c1 = *c2 = '\0'; /* line: the hierarchy's id, c1 + 1: its controllers */
         if (strcmp(line, "0") == 0 && c1[1] == '\0' && !*v2path)
             *v2path = lb_xstrdup(c2 + 1);
         else if (has_word(c1 + 1, "pids", ",") && !*v1path)
@@ -128,7 +119,7 @@ static void find_own_paths(char **v2path, char **v1path, char **v1mem)
         else if (has_word(c1 + 1, "memory", ",") && !*v1mem)
             *v1mem = lb_xstrdup(c2 + 1);
     }
-    lb_buf_free(&b);
+    free(text);
 }
 
 static char *join_dir(const char *mnt, const char *path)
@@ -177,34 +168,56 @@ static void remove_stale(const char *base)
     closedir(d);
 }
 
-static void discover(void)
+void lb_jail_discover_from(const char *mountinfo, const char *self_cgroup, lb_jail_machine *m)
 {
     char *v2mnt, *v1mnt, *v2path, *v1path, *memmnt, *mempath;
-    find_mounts(&v2mnt, &v1mnt, &memmnt);
-    find_own_paths(&v2path, &v1path, &mempath);
-    M.v2_base = usable(join_dir(v2mnt, v2path));
-    M.v1_pids = usable(join_dir(v1mnt, v1path));
-    M.v1_mem = usable(join_dir(memmnt, mempath));
-    if (M.v2_base) {
+    find_mounts(mountinfo, &v2mnt, &v1mnt, &memmnt);
+    find_own_paths(self_cgroup, &v2path, &v1path, &mempath);
+    m->v2_base = usable(join_dir(v2mnt, v2path));
+    m->v1_pids = usable(join_dir(v1mnt, v1path));
+    m->v1_mem = usable(join_dir(memmnt, mempath));
+    m->v2_pids = m->v2_mem = 0;
+    if (m->v2_base) {
         lb_buf b = LB_BUF_INIT, path = LB_BUF_INIT;
-        lb_buf_printf(&path, "%s/cgroup.subtree_control", M.v2_base);
+        lb_buf_printf(&path, "%s/cgroup.subtree_control", m->v2_base);
         if (lb_read_file(path.ptr, &b) == 0) {
-            M.v2_pids = has_word(b.ptr, "pids", " \n");
-            M.v2_mem = has_word(b.ptr, "memory", " \n");
+            m->v2_pids = has_word(b.ptr, "pids", " \n");
+            m->v2_mem = has_word(b.ptr, "memory", " \n");
         }
         lb_buf_free(&b);
         lb_buf_free(&path);
     }
+    /* A v2 tree that enables neither controller, beside a v1 pids one (a
+     * hybrid machine's "unified"), would give a run only cgroup.kill, and
+     * cost it a process move into a v2 cgroup: 7 to 20 ms, an RCU grace
+     * period, measured here (v2 moves no single thread; see
+     * lb_jail_enter). The v1 thread cgroup bounds and kills the run
+     * without one, so such a tree is not used. */
+    if (m->v2_base && !m->v2_pids && !m->v2_mem && m->v1_pids) {
+        free(m->v2_base);
+        m->v2_base = NULL;
+    }
+    free(v2mnt);
+    free(v1mnt);
+    free(memmnt);
+    free(v2path);
+    free(v1path);
+    free(mempath);
+}
+
+static void discover(void)
+{
+    /* A file that cannot be read (no /proc) stays empty: nothing found. */
+    lb_buf mountinfo = LB_BUF_INIT, self_cgroup = LB_BUF_INIT;
+    (void)lb_read_file("/proc/self/mountinfo", &mountinfo);
+    (void)lb_read_file("/proc/self/cgroup", &self_cgroup);
+    lb_jail_discover_from(lb_buf_str(&mountinfo), lb_buf_str(&self_cgroup), &M);
+    lb_buf_free(&mountinfo);
+    lb_buf_free(&self_cgroup);
     remove_stale(M.v2_base);
     remove_stale(M.v1_pids);
     remove_stale(M.v1_mem);
-    free(memmnt);
-    free(mempath);
-    M.subreaper = prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0;
-    free(v2mnt);
-    free(v1mnt);
-    free(v2path);
-    free(v1path);
+    subreaper = prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0;
 }
 
 static int write_str(const char *dir, const char *file, const char *s)
@@ -763,7 +776,7 @@ int lb_jail_close(lb_jail *j, pid_t child)
     /* A killed process becomes a zombie a moment after it leaves the
      * cgroup, and its orphans reach us once their parent is gone. */
     for (int tries = 0;; tries++) {
-        if (M.subreaper)
+        if (subreaper)
             reap_orphans();
         if (!any_left(&victims) || now_s() >= until)
             break;
@@ -840,6 +853,6 @@ void lb_jail_describe(lb_buf *out)
     if (!M.v2_base && !M.v1_pids)
         lb_buf_printf(out, "no usable cgroup: process tree sweep; procs limit %s",
                       getuid() ? "by RLIMIT_NPROC" : "not enforced (root)");
-    if (M.subreaper)
+    if (subreaper)
         lb_buf_puts(out, "; litbook is the subreaper of its chunks' orphans");
 }

@@ -404,6 +404,37 @@ static void test_forget_keeps_the_others(void **state)
     lb_jail_forget(kid[1]);
 }
 
+/* More children in flight than the record of them first holds (16):
+ * every one is kept as it grows, so a run's sweep takes none of them for
+ * an orphan (the sanitizer build also sees each write stay inside it). */
+static void test_many_in_flight_kept(void **state)
+{
+    (void)state;
+    enum { N = 40 };
+    pid_t kid[N];
+    for (int i = 0; i < N; i++) {
+        lb_jail_fork_begin();
+        kid[i] = fork();
+        if (kid[i] == 0)
+            _exit(0);
+        lb_jail_fork_end(kid[i]);
+        assert_true(kid[i] > 0);
+    }
+    for (int i = 0; i < N; i++) {
+        for (int tries = 0; !is_zombie(kid[i]) && tries < 500; tries++)
+            usleep(2000);
+        assert_true(is_zombie(kid[i]));
+    }
+    lb_jail j;
+    lb_jail_open(&j, 0, 0);
+    lb_jail_close(&j, 0); /* reaps the orphans: none of these */
+    for (int i = 0; i < N; i++) {
+        int st;
+        assert_int_equal(waitpid(kid[i], &st, WNOHANG), kid[i]);
+        lb_jail_forget(kid[i]);
+    }
+}
+
 static void test_sweep_marks_a_whole_tree_at_once(void **state)
 {
     (void)state;
@@ -443,6 +474,7 @@ int main(void)
         cmocka_unit_test(test_jail_enter_reports_a_failed_join),
         cmocka_unit_test(test_sweep_marks_a_whole_tree_at_once),
         cmocka_unit_test(test_forget_keeps_the_others),
+        cmocka_unit_test(test_many_in_flight_kept),
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_values),
         cmocka_unit_test(test_bad_values),
