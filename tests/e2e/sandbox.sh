@@ -423,10 +423,16 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
     caps_book
     cp "$BOOK/chapters/caps.md" "$BOOK/chapters/caps2.md"
     sed -i 's/{#caps}/{#caps2}/; s/^grep/: second; grep/' "$BOOK/chapters/caps2.md"
+    # A copy of litbook and its runner that nobody can run, wherever the
+    # checkout is (a folder closed to others, such as /root, or the
+    # mutation runs' 0700 scratch copy).
+    mkdir "$BOOK/bin"
+    cp "$LITBOOK" "$BOOK/bin/litbook"
+    cp "$(dirname "$LITBOOK")/litbook-runner" "$BOOK/bin/" 2>/dev/null
     chown -R nobody "$BOOK"
     t0=$(date +%s.%N)
     (cd "$BOOK" && timeout -k 5 120 setpriv --reuid=65534 --regid=65534 --clear-groups \
-        env HOME="$BOOK" "$LITBOOK" build -j 1 >out.log 2>err.log)
+        env HOME="$BOOK" "$BOOK/bin/litbook" build -j 1 >out.log 2>err.log)
     RC=$?
     SECS=$(echo "$(date +%s.%N) - $t0" | bc)
     check "as another user: the sandbox is set up (no warning)" \
