@@ -257,6 +257,23 @@ static int mount_proc(char *why, size_t n)
     return 0;
 }
 
+/* Makes the mount at path (and, with AT_RECURSIVE, all below it)
+ * read-only. Everything a chunk inherits from its worker is: as another
+ * user than root, the worker's tmpfs mounts (its /dev, the hidden
+ * folders) belong to the chunk's own uid, and chunks run one after
+ * another would see what each changed there (a mode, an extended
+ * attribute, a file in a hidden folder below /tmp). The kernel lets even
+ * a locked mount be made read-only. Device nodes stay usable. */
+static int read_only(int dfd, const char *path, unsigned flags, char *why, size_t n)
+{
+    struct mount_attr a;
+    memset(&a, 0, sizeof a);
+    a.attr_set = MOUNT_ATTR_RDONLY;
+    if (syscall(SYS_mount_setattr, dfd, path, flags, &a, sizeof a) < 0)
+        return failed(why, n, "cannot make read-only the mounts at", path);
+    return 0;
+}
+
 static int read_mountinfo(char *buf, size_t cap, char *why, size_t n)
 {
     int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
@@ -293,7 +310,9 @@ int lb_nest_enter(const char *scratch, unsigned long long tmp_max, char *why, si
     int mine = clone_tree(scratch, 0);
     if (mine < 0)
         return failed(why, n, "cannot take the scratch folder", scratch);
-    int rc = read_mountinfo(info, sizeof info, why, n);
+    int rc = read_only(AT_FDCWD, "/", AT_RECURSIVE, why, n);
+    if (rc == 0)
+        rc = read_mountinfo(info, sizeof info, why, n);
     if (rc == 0)
         rc = fresh_tmpfs("/tmp", info, tmp_max, why, n);
     if (rc == 0)
@@ -309,6 +328,8 @@ int lb_nest_enter(const char *scratch, unsigned long long tmp_max, char *why, si
         rc = attach(mine, own, why, n);
     else
         close(mine);
+    if (rc == 0) /* its own folder stays writable: a mount of its own */
+        rc = read_only(AT_FDCWD, root, 0, why, n);
     if (rc == 0)
         rc = mount_proc(why, n);
     if (rc == 0 && chdir(scratch) < 0)

@@ -12,13 +12,16 @@
  * IPC namespaces (clone, by the worker), and there, before anything of the
  * chunk runs, lb_nest_enter:
  *
- *   - makes every mount private, so nothing made here reaches the worker;
+ *   - makes every mount private, so nothing made here reaches the worker,
+ *     and read-only (mount_setattr, Linux 5.12), so that nothing a chunk
+ *     changes in what it inherits reaches the next chunk of the worker;
  *   - unmounts the worker's /tmp and /dev/shm, mounts fresh tmpfs there
  *     (mode 1777, tmp_max bytes) and attaches again, at the same paths,
  *     copies of the mounts the worker had below them (a book under /tmp
  *     is shown again there);
- *   - unmounts the folder of scratch folders, mounts an empty tmpfs there
- *     and attaches the chunk's own scratch folder alone at its path;
+ *   - unmounts the folder of scratch folders, mounts an empty tmpfs there,
+ *     attaches the chunk's own scratch folder alone at its path (taken
+ *     before the rest was made read-only) and makes that tmpfs read-only;
  *   - mounts a /proc of the new PID namespace, with /proc/sys,
  *     /proc/sysrq-trigger, /proc/irq and /proc/bus read-only as bwrap
  *     makes them;

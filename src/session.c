@@ -399,10 +399,19 @@ enum { CHUNK_END_MS = 2000 };
 static int end_in_worker(lb_session *s, int *status, lb_buf *err)
 {
     worker *w = s->worker;
+    int gone = 1;
     if (s->pidfd >= 0) {
         syscall(SYS_pidfd_send_signal, s->pidfd, SIGKILL, NULL, 0);
-        chunk_gone(s->pidfd, CHUNK_END_MS);
+        gone = chunk_gone(s->pidfd, CHUNK_END_MS);
         close(s->pidfd);
+    }
+    /* Still there (stuck in the kernel): what is left of it must not share
+     * a network namespace with the next chunk; the worker goes. */
+    if (!gone) {
+        kill(-w->pid, SIGKILL);
+        siginfo_t si;
+        while (waitid(P_PID, (id_t)w->pid, &si, WEXITED | WNOWAIT) < 0 && errno == EINTR)
+            ;
     }
     int oom = s->jailed ? lb_jail_close(&s->jail, 0) : 0;
     if (err)

@@ -423,6 +423,31 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
     caps_book
     cp "$BOOK/chapters/caps.md" "$BOOK/chapters/caps2.md"
     sed -i 's/{#caps}/{#caps2}/; s/^grep/: second; grep/' "$BOOK/chapters/caps2.md"
+    # As another user the worker's /dev is a tmpfs of that user's: a chunk
+    # that could change it would change it for the chunks after it.
+    cat >"$BOOK/chapters/dev.md" <<'EOF'
+# Dev
+
+```sh {#dev-a}
+chmod 0700 /dev 2>/dev/null && echo "chmod worked" || echo "chmod refused"
+stat -c %a /dev
+echo x >/dev/null && echo "/dev/null takes writes"
+```
+
+```output
+chmod refused
+755
+/dev/null takes writes
+```
+
+```sh {#dev-b}
+stat -c %a /dev # the second
+```
+
+```output
+755
+```
+EOF
     # A copy of litbook and its runner that nobody can run, wherever the
     # checkout is (a folder closed to others, such as /root, or the
     # mutation runs' 0700 scratch copy).
@@ -437,7 +462,7 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
     SECS=$(echo "$(date +%s.%N) - $t0" | bc)
     check "as another user: the sandbox is set up (no warning)" \
         lacks "not sandboxed" "$BOOK/err.log"
-    check "as another user: two chunks in one worker, no capability, that user's uid" rc_is 0
+    check "as another user: chunks in one worker, no capability, that user's uid, /dev theirs to read only" rc_is 0
     check "as another user: ... checked by their expected blocks" \
         test "$(outputs "$BOOK/out/caps.html"; outputs "$BOOK/out/caps2.html")" != ""
 else
