@@ -203,6 +203,9 @@ void lb_jail_discover_from(const char *mountinfo, const char *self_cgroup, lb_ja
     free(v2path);
     free(v1path);
     free(mempath);
+    remove_stale(m->v2_base);
+    remove_stale(m->v1_pids);
+    remove_stale(m->v1_mem);
 }
 
 static void discover(void)
@@ -214,9 +217,6 @@ static void discover(void)
     lb_jail_discover_from(lb_buf_str(&mountinfo), lb_buf_str(&self_cgroup), &M);
     lb_buf_free(&mountinfo);
     lb_buf_free(&self_cgroup);
-    remove_stale(M.v2_base);
-    remove_stale(M.v1_pids);
-    remove_stale(M.v1_mem);
     subreaper = prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0;
 }
 

@@ -25,8 +25,10 @@ typedef struct {
  * cgroup2 mount, the first v1 mount with pids, the first with memory) and
  * self_cgroup (of /proc/self/cgroup: our path in each), each directory
  * checked to be writable and to hold a cgroup.procs, and v2_pids / v2_mem
- * read from v2_base's cgroup.subtree_control. Either text may be empty
- * (nothing is found in it). Every string in *m is the caller's to free
+ * read from v2_base's cgroup.subtree_control. Each directory found is
+ * swept of the empty litbook-PID-N cgroups that a litbook killed with -9
+ * left (PID no longer running; rmdir removes only empty ones, so a live
+ * build's stay). Either text may be empty (nothing is found in it). Every string in *m is the caller's to free
  * (jail.c keeps its one for the life of the process). */
 void lb_jail_discover_from(const char *mountinfo, const char *self_cgroup, lb_jail_machine *m);
 

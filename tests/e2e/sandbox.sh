@@ -489,6 +489,32 @@ else
     ok "a host mount in /tmp: the chunk runs, without it # skip not root"
 fi
 
+# The times on a page are the program's own, from the runner in the
+# chunk's namespaces: a chunk that sleeps 0.3 s shows at least that, and
+# not the whole round trip of a build.
+mkbook
+printf '# Slept\n\n```sh {#slept}\nsleep 0.3; echo slept\n```\n\n```output\nslept\n```\n' \
+    >"$BOOK/chapters/slept.md"
+lb build
+ran_ms() { perl -ne 'if (/ran in ([0-9.]+) (ms|s)</) { print $2 eq "s" ? $1 * 1000 : $1; exit }' "$1"; }
+MS=$(ran_ms "$BOOK/out/slept.html")
+check "a sandboxed program's time is its own: 0.3 s of sleep shows 300 to 3000 ms (${MS:-none})" \
+    test -n "$MS" -a "$(echo "${MS:-0} >= 300 && ${MS:-0} < 3000" | bc)" -eq 1
+
+# A tool litbook finds on the host but that the sandbox hides (it lies in
+# the output folder, which is never shown): the runner cannot start it,
+# and says so; the chunk is not reported as having run.
+mkbook
+mkdir -p "$BOOK/out"
+printf '#!/bin/sh\nexec cc "$@"\n' >"$BOOK/out/cc-in-out"
+chmod 755 "$BOOK/out/cc-in-out"
+printf '# Hidden\n\n```c {#hidden}\nint main(void) { return 0; }\n```\n' >"$BOOK/chapters/hidden.md"
+(cd "$BOOK" && timeout -k 5 120 env CC="$BOOK/out/cc-in-out" "$LITBOOK" build >out.log 2>err.log)
+RC=$?
+check "a compiler hidden by the sandbox: the chunk fails" rc_is 1
+check "a compiler hidden by the sandbox: ... as one that cannot be run" \
+    has "cannot run the compiler '$BOOK/out/cc-in-out': No such file or directory" "$BOOK/err.log"
+
 # A chunk that times out takes its worker's sandbox with it (litbook kills
 # it); the next chunk of that worker gets a new one and runs.
 mkbook

@@ -246,6 +246,70 @@ static void test_v1_pids_and_memory_of_a_hybrid(void **state)
     lb_buf_free(&mi);
 }
 
+/* A v1 hierarchy that holds memory with another controller ("cpu,memory"
+ * in /proc/self/cgroup, "rw,cpu,memory" in its super options) is the
+ * memory one. */
+static void test_v1_memory_with_another_controller(void **state)
+{
+    (void)state;
+    cgroup_dir("cpu,memory/build", NULL);
+    cgroup_dir("pids", NULL);
+    lb_buf mi = LB_BUF_INIT;
+    mount_line(&mi, "cpu,memory", "cgroup", "rw,cpu,memory");
+    mount_line(&mi, "pids", "cgroup", "rw,pids");
+    lb_jail_machine m;
+    discover(&mi, "5:cpu,memory:/build\n3:pids:/\n", &m);
+    assert_dir(m.v1_mem, "cpu,memory/build", "v1 memory");
+    assert_dir(m.v1_pids, "pids", "v1 pids");
+    machine_free(&m);
+    lb_buf_free(&mi);
+}
+
+/* Discovery sweeps each cgroup folder it found of the empty cgroups of
+ * litbooks that are gone, and of none other: ours, a running process's,
+ * a folder of another name, one that is not empty. */
+static void test_stale_cgroups_swept(void **state)
+{
+    (void)state;
+    pid_t dead = fork();
+    if (dead == 0)
+        _exit(0);
+    assert_true(dead > 0);
+    assert_int_equal(waitpid(dead, NULL, 0), dead); /* its pid runs nothing now */
+    cgroup_dir("pids", NULL);
+    char name[4][64];
+    snprintf(name[0], sizeof name[0], "pids/litbook-%ld-3", (long)dead);
+    snprintf(name[1], sizeof name[1], "pids/litbook-%ld-1", (long)getpid());
+    snprintf(name[2], sizeof name[2], "pids/litbook-1-7"); /* init runs */
+    snprintf(name[3], sizeof name[3], "pids/other-%ld-1", (long)dead);
+    for (int i = 0; i < 4; i++) {
+        char *d = at(name[i]);
+        assert_int_equal(mkdir(d, 0755), 0);
+        free(d);
+    }
+    char full[64];
+    snprintf(full, sizeof full, "pids/litbook-%ld-4", (long)dead);
+    cgroup_dir(full, NULL); /* not empty: rmdir leaves it */
+    lb_buf mi = LB_BUF_INIT;
+    mount_line(&mi, "pids", "cgroup", "rw,pids");
+    lb_jail_machine m;
+    discover(&mi, "3:pids:/\n", &m);
+    assert_dir(m.v1_pids, "pids", "v1 pids");
+    const char *left[] = {name[1], name[2], name[3], full};
+    for (int i = 0; i < 4; i++) {
+        char *d = at(left[i]);
+        if (access(d, F_OK) != 0)
+            fail_msg("%s was removed", d);
+        free(d);
+    }
+    char *gone = at(name[0]);
+    if (access(gone, F_OK) == 0)
+        fail_msg("%s, a gone litbook's, was kept", gone);
+    free(gone);
+    machine_free(&m);
+    lb_buf_free(&mi);
+}
+
 /* A v2 tree that enables neither pids nor memory is not used beside a v1
  * pids hierarchy (it would cost each run a process move for nothing the
  * v1 cgroup does not do); one that enables either is, and so is one with
@@ -384,6 +448,8 @@ int main(void)
         T(test_v2_subtree_control_missing),
         T(test_first_mount_wins),
         T(test_v1_pids_and_memory_of_a_hybrid),
+        T(test_v1_memory_with_another_controller),
+        T(test_stale_cgroups_swept),
         T(test_v2_without_controllers_beside_v1_pids),
         T(test_not_a_cgroup_not_used),
         T(test_nothing_without_both),

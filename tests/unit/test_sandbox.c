@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -196,6 +197,42 @@ static void test_procs_cap(void **state)
     assert_true(!r.exited || r.exit_code != 0 || strstr(lb_buf_str(&r.err), "fork") ||
                 strstr(lb_buf_str(&r.err), "Resource"));
     lb_spawn_result_free(&r);
+}
+
+/* How many fds this process has open. */
+static int open_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    int n = 0;
+    for (struct dirent *e; d && (e = readdir(d));)
+        n += e->d_name[0] != '.';
+    if (d)
+        closedir(d);
+    return n - 1; /* the directory's own */
+}
+
+/* A jail keeps its cgroup files open from open to close, and close gives
+ * every one back: a build opens one per chunk. With a memory cap and a
+ * procs cap, as a chunk's (the thread's v1 memory and pids cgroups, and
+ * the files a worker's chunk joins them by). */
+static void test_jail_close_gives_its_fds_back(void **state)
+{
+    (void)state;
+    lb_jail j;
+    lb_jail_open(&j, 16, 64 << 20);
+    int fds[8];
+    int njoin = lb_jail_join_fds(&j, fds, 8);
+    int capped = j.mem_capped || j.pids_capped;
+    lb_jail_close(&j, 0);
+    if (!capped || njoin == 0)
+        skip(); /* no cgroup here: nothing is opened */
+    int before = open_fds();
+    for (int i = 0; i < 20; i++) {
+        lb_jail_open(&j, 16, 64 << 20);
+        assert_true(lb_jail_join_fds(&j, fds, 8) == njoin);
+        lb_jail_close(&j, 0);
+    }
+    assert_int_equal(open_fds(), before);
 }
 
 /* A child that cannot join its cgroup must not run uncontained: the join
@@ -471,6 +508,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_nproc_above_the_users_tasks), /* first: see there */
         cmocka_unit_test(test_second_pids_mount_ignored),   /* before any run here too */
+        cmocka_unit_test(test_jail_close_gives_its_fds_back),
         cmocka_unit_test(test_jail_enter_reports_a_failed_join),
         cmocka_unit_test(test_sweep_marks_a_whole_tree_at_once),
         cmocka_unit_test(test_forget_keeps_the_others),

@@ -5,6 +5,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <dirent.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -418,6 +419,49 @@ static void test_exec_failure_in_child(void **state)
     assert_no_zombies();
 }
 
+/* How many fds this process has open. */
+static int open_fd_count(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    int n = 0;
+    for (struct dirent *e; d && (e = readdir(d));)
+        n += e->d_name[0] != '.';
+    if (d)
+        closedir(d);
+    return n - 1; /* the directory's own */
+}
+
+/* A run that cannot make its pipes fails, and gives back every fd it had
+ * made: fds run out after stdout's, stderr's and the exec error's pipes,
+ * at the one for stdin. */
+static void test_no_fd_kept_when_a_pipe_fails(void **state)
+{
+    (void)state;
+    int free_fd[7];
+    for (int i = 0; i < 7; i++) /* the 7 lowest fds free: pipes take them in order */
+        assert_true((free_fd[i] = dup(0)) >= 0);
+    for (int i = 0; i < 7; i++)
+        close(free_fd[i]);
+    int before = open_fd_count();
+    struct rlimit old, lim;
+    assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+    lim = old;
+    lim.rlim_cur = (rlim_t)free_fd[6]; /* the 6 below it may be had, not the 7th */
+    char *argv[] = {"/bin/true", NULL};
+    lb_spawn_req req = {0};
+    req.argv = argv;
+    req.stdin_data = "x";
+    req.stdin_len = 1;
+    lb_spawn_result r;
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &lim), 0);
+    int rc = lb_spawn_run(&req, &r);
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+    assert_int_equal(rc, -1);
+    assert_int_equal(r.exec_errno, EMFILE);
+    lb_spawn_result_free(&r);
+    assert_int_equal(open_fd_count(), before);
+}
+
 static void test_cwd(void **state)
 {
     (void)state;
@@ -608,6 +652,7 @@ int main(void)
         cmocka_unit_test(test_nonexistent_program),
         cmocka_unit_test(test_path_entry_not_a_folder),
         cmocka_unit_test(test_exec_failure_in_child),
+        cmocka_unit_test(test_no_fd_kept_when_a_pipe_fails),
         cmocka_unit_test(test_cwd),
         cmocka_unit_test(test_envp),
         cmocka_unit_test(test_rusage),
