@@ -509,8 +509,7 @@ int lb_jail_thread_exit_fd(void)
     return t && t->dir && M.v1_pids ? open_join(M.v1_pids) : -1;
 }
 
-/* Every process on the machine (pid, parent, state). Caller frees. */
-static lb_proc_info *scan_procs(size_t *n)
+lb_proc_info *lb_jail_scan_procs(size_t *n)
 {
     *n = 0;
     size_t cap = 256;
@@ -599,7 +598,7 @@ void lb_jail_mark_tree(const lb_proc_info *v, size_t n, pid_t root, pid_t self, 
 static int kill_tree_pass(pid_t root, pid_set *victims)
 {
     size_t n;
-    lb_proc_info *v = scan_procs(&n);
+    lb_proc_info *v = lb_jail_scan_procs(&n);
     char *mark = lb_xcalloc(n ? n : 1, 1);
     lb_jail_mark_tree(v, n, root, getpid(), inflight, ninflight, mark);
     int live = 0;
@@ -667,7 +666,7 @@ static void reap_orphans(void)
     }
     free(kids.v);
     size_t n;
-    lb_proc_info *v = scan_procs(&n);
+    lb_proc_info *v = lb_jail_scan_procs(&n);
     pid_t self = getpid();
     for (size_t i = 0; i < n; i++) {
         if (v[i].ppid == self && v[i].state == 'Z' && !is_inflight(v[i].pid))

@@ -121,6 +121,12 @@ typedef struct {
 void lb_jail_mark_tree(const lb_proc_info *v, size_t n, pid_t root, pid_t self, const pid_t *spare,
                        size_t nspare, char *mark);
 
+/* Every process on the machine (pid, parent, state), read from /proc:
+ * what the sweep marks from (lb_jail_mark_tree) when there is no cgroup,
+ * and reaping falls back to where /proc/self/task/TID/children is
+ * missing. *n of them; the caller frees the array. */
+lb_proc_info *lb_jail_scan_procs(size_t *n);
+
 /* One line on what this machine gives: "cgroup v2 (cgroup.kill) + cgroup
  * v1 pids.max", "no cgroup: process limit not enforced (root)". Appends. */
 void lb_jail_describe(lb_buf *out);

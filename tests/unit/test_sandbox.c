@@ -235,6 +235,33 @@ static void test_jail_close_gives_its_fds_back(void **state)
     assert_int_equal(open_fds(), before);
 }
 
+/* The process table the sweep works from, where there is no cgroup (a
+ * machine this one is not): it holds this process and its parent, and a
+ * child of ours with us as its parent, asleep. */
+static void test_scan_procs_sees_us_and_our_child(void **state)
+{
+    (void)state;
+    pid_t child = fork();
+    if (child == 0) {
+        pause();
+        _exit(0);
+    }
+    assert_true(child > 0);
+    size_t n = 0;
+    lb_proc_info *v = lb_jail_scan_procs(&n);
+    int self = 0, kid = 0;
+    for (size_t i = 0; i < n; i++) {
+        self += v[i].pid == getpid() && v[i].ppid == getppid() && v[i].state == 'R';
+        kid += v[i].pid == child && v[i].ppid == getpid();
+    }
+    free(v);
+    kill(child, SIGKILL);
+    waitpid(child, NULL, 0);
+    assert_true(n > 2);
+    assert_int_equal(self, 1);
+    assert_int_equal(kid, 1);
+}
+
 /* A child that cannot join its cgroup must not run uncontained: the join
  * reports the failed write. */
 static void test_jail_enter_reports_a_failed_join(void **state)
@@ -509,6 +536,7 @@ int main(void)
         cmocka_unit_test(test_nproc_above_the_users_tasks), /* first: see there */
         cmocka_unit_test(test_second_pids_mount_ignored),   /* before any run here too */
         cmocka_unit_test(test_jail_close_gives_its_fds_back),
+        cmocka_unit_test(test_scan_procs_sees_us_and_our_child),
         cmocka_unit_test(test_jail_enter_reports_a_failed_join),
         cmocka_unit_test(test_sweep_marks_a_whole_tree_at_once),
         cmocka_unit_test(test_forget_keeps_the_others),
