@@ -28,8 +28,9 @@ typedef struct {
  * read from v2_base's cgroup.subtree_control. Each directory found is
  * swept of the empty litbook-PID-N cgroups that a litbook killed with -9
  * left (PID no longer running; rmdir removes only empty ones, so a live
- * build's stay). Either text may be empty (nothing is found in it). Every string in *m is the caller's to free
- * (jail.c keeps its one for the life of the process). */
+ * build's stay). Either text may be empty (nothing is found in it).
+ * Every string in *m is the caller's to free (jail.c keeps its one for
+ * the life of the process). */
 void lb_jail_discover_from(const char *mountinfo, const char *self_cgroup, lb_jail_machine *m);
 
 #endif
