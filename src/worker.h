@@ -3,17 +3,19 @@
  *
  * A bubblewrap start per chunk cost about 5 ms of a 40 ms chunk, and both
  * workers starting theirs at once serialise on the kernel's global mount
- * and network-namespace locks. So, as root (where bwrap runs privileged and
- * the runner can keep CAP_SYS_ADMIN until a chunk's namespaces are made),
- * each worker thread of litbook starts bwrap once with the views every
- * chunk gets (bwrap.h) and `litbook-runner __sandbox-worker` inside. For
+ * and network-namespace locks. So each worker thread of litbook starts
+ * bwrap once with the views every chunk gets (bwrap.h), the runner keeping
+ * CAP_SYS_ADMIN (as another user than root, of bwrap's user namespace
+ * only) until a chunk's namespaces are made, and `litbook-runner
+ * __sandbox-worker` inside. For
  * each chunk litbook sends the worker one request (the chunk's scratch
  * folder, the size of its /tmp, and as file descriptors: the chunk's own
  * control socket and the cgroup files it must join); the worker clones a
  * process in new mount, PID and IPC namespaces, which makes the chunk's
  * mounts (nest.h), joins the chunk's cgroups by writing "0" to each file
  * (the kernel checks the opener's rights: litbook's), drops to the
- * sandbox's uid and every capability, applies Landlock and seccomp, and
+ * sandbox's uid (as root) and every capability, applies Landlock and
+ * seccomp, and
  * serves the chunk's programs exactly as a runner does (runner.h), as
  * PID 1 of its namespace: when it ends, the kernel kills everything the
  * chunk left, and nothing in the chunk can signal it but SIGKILL and
