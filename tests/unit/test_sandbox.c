@@ -21,6 +21,7 @@
 
 #include "jail.h"
 #include "sandbox.h"
+#include "fdcount.h"
 #include "spawn.h"
 
 static int parse(const char *s, lb_opts *o, lb_attr_error *err)
@@ -199,18 +200,6 @@ static void test_procs_cap(void **state)
     lb_spawn_result_free(&r);
 }
 
-/* How many fds this process has open. */
-static int open_fds(void)
-{
-    DIR *d = opendir("/proc/self/fd");
-    int n = 0;
-    for (struct dirent *e; d && (e = readdir(d));)
-        n += e->d_name[0] != '.';
-    if (d)
-        closedir(d);
-    return n - 1; /* the directory's own */
-}
-
 /* A jail keeps its cgroup files open from open to close, and close gives
  * every one back: a build opens one per chunk. With a memory cap and a
  * procs cap, as a chunk's (the thread's v1 memory and pids cgroups, and
@@ -226,13 +215,13 @@ static void test_jail_close_gives_its_fds_back(void **state)
     lb_jail_close(&j, 0);
     if (!capped || njoin == 0)
         skip(); /* no cgroup here: nothing is opened */
-    int before = open_fds();
+    int before = open_fd_count();
     for (int i = 0; i < 20; i++) {
         lb_jail_open(&j, 16, 64 << 20);
         assert_true(lb_jail_join_fds(&j, fds, 8) == njoin);
         lb_jail_close(&j, 0);
     }
-    assert_int_equal(open_fds(), before);
+    assert_int_equal(open_fd_count(), before);
 }
 
 /* The process table the sweep works from, where there is no cgroup (a

@@ -5,7 +5,6 @@
 #include <cmocka.h>
 
 #include <errno.h>
-#include <dirent.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fdcount.h"
 #include "spawn.h"
 
 static char sh_path[] = "/bin/sh";
@@ -417,18 +417,6 @@ static void test_exec_failure_in_child(void **state)
     assert_int_equal(res.exec_errno, ENOENT);
     lb_spawn_result_free(&res);
     assert_no_zombies();
-}
-
-/* How many fds this process has open. */
-static int open_fd_count(void)
-{
-    DIR *d = opendir("/proc/self/fd");
-    int n = 0;
-    for (struct dirent *e; d && (e = readdir(d));)
-        n += e->d_name[0] != '.';
-    if (d)
-        closedir(d);
-    return n - 1; /* the directory's own */
 }
 
 /* A run that cannot make its pipes fails, and gives back every fd it had
