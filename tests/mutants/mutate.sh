@@ -45,7 +45,7 @@ suites_of() {
     match) echo unit/test_match unit/test_diff asan/test_match e2e/core e2e/python ;;
     cache) echo unit/test_cache asan/test_cache e2e/cache e2e/core ;;
     spawn) echo unit/test_spawn unit/test_sandbox e2e/core e2e/sandbox ;;
-    jail) echo unit/test_sandbox unit/test_jail_discover asan/test_sandbox e2e/hostile e2e/sandbox ;;
+    jail) echo unit/test_sandbox unit/test_jail_discover asan/test_sandbox asan/test_jail_discover e2e/hostile e2e/sandbox ;;
     assemble) echo unit/test_assemble asan/test_assemble e2e/core e2e/python e2e/tangle ;;
     render) echo unit/test_render asan/test_render e2e/core e2e/charts e2e/python e2e/markdown ;;
     update) echo unit/test_update asan/test_update e2e/core ;;
