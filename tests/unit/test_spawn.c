@@ -5,6 +5,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -450,6 +451,46 @@ static void test_no_fd_kept_when_a_pipe_fails(void **state)
     assert_int_equal(open_fd_count(), before);
 }
 
+/* With stdin closed, every pipe litbook makes first lands on fd 0 and is
+ * moved above stdio (spawn.c's above_stdio). When the move of the last
+ * one, stdin's, finds no fd free, the run fails as out of fds, and is not
+ * started with a stdin of -1. */
+static void test_stdin_pipe_kept_off_fd_0_or_failed(void **state)
+{
+    (void)state;
+    int saved0 = fcntl(0, F_DUPFD_CLOEXEC, 200);
+    assert_true(saved0 >= 0);
+    close(0);
+    /* The 7 lowest free fds from 3: the pipes' other ends and the moves
+     * take them; an eighth, for the move of stdin's pipe, is not there. */
+    int got[7];
+    for (int i = 0; i < 7; i++)
+        assert_true((got[i] = fcntl(saved0, F_DUPFD_CLOEXEC, 3)) >= 0);
+    for (int i = 0; i < 7; i++)
+        close(got[i]);
+    int before = open_fd_count();
+    struct rlimit old, lim;
+    assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+    lim = old;
+    lim.rlim_cur = (rlim_t)got[6] + 1;
+    char *argv[] = {"/bin/cat", NULL};
+    lb_spawn_req req = {0};
+    req.argv = argv;
+    req.stdin_data = "x";
+    req.stdin_len = 1;
+    lb_spawn_result r;
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &lim), 0);
+    int rc = lb_spawn_run(&req, &r);
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+    int after = open_fd_count();
+    assert_int_equal(dup2(saved0, 0), 0);
+    close(saved0);
+    assert_int_equal(rc, -1);
+    assert_int_equal(r.exec_errno, EMFILE);
+    lb_spawn_result_free(&r);
+    assert_int_equal(after, before);
+}
+
 static void test_cwd(void **state)
 {
     (void)state;
@@ -641,6 +682,7 @@ int main(void)
         cmocka_unit_test(test_path_entry_not_a_folder),
         cmocka_unit_test(test_exec_failure_in_child),
         cmocka_unit_test(test_no_fd_kept_when_a_pipe_fails),
+        cmocka_unit_test(test_stdin_pipe_kept_off_fd_0_or_failed),
         cmocka_unit_test(test_cwd),
         cmocka_unit_test(test_envp),
         cmocka_unit_test(test_rusage),
