@@ -153,8 +153,8 @@ build-asan/liblitbook.a: $(ASAN_OBJ)
 # The first process in every chunk's sandbox (src/runner.h): static, so
 # that it starts without loading shared libraries. litbook looks for it
 # beside itself, and is its own runner (slower) where it is missing.
-RUNNER_SRC := src/runner_main.c src/runner.c src/worker.c src/nest.c src/sysfilter.c src/writerules.c
-build/litbook-runner build-asan/litbook-runner: $(RUNNER_SRC) src/runner.h src/worker.h src/nest.h src/sysfilter.h src/writerules.h
+RUNNER_SRC := src/runner_main.c src/runner.c src/worker.c src/nest.c src/fdpass.c src/sysfilter.c src/writerules.c
+build/litbook-runner build-asan/litbook-runner: $(RUNNER_SRC) src/runner.h src/worker.h src/nest.h src/fdpass.h src/sysfilter.h src/writerules.h
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(OPT) -static -Isrc $(RUNNER_SRC) -lseccomp -o $@
 

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fdpass.h"
+
 int lb_read_file(const char *path, lb_buf *b)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -41,21 +43,6 @@ int lb_read_file(const char *path, lb_buf *b)
     return 0;
 }
 
-static int write_all(int fd, const char *data, size_t len)
-{
-    while (len) {
-        ssize_t n = write(fd, data, len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        data += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 static int write_replace(const char *path, const char *data, size_t len, int sync)
 {
     lb_buf tmp = LB_BUF_INIT;
@@ -68,7 +55,7 @@ static int write_replace(const char *path, const char *data, size_t len, int syn
         lb_buf_free(&tmp);
         return -1;
     }
-    if (write_all(fd, data, len) < 0 || (sync && fsync(fd) < 0)) {
+    if (lb_fd_write_all(fd, data, len) < 0 || (sync && fsync(fd) < 0)) {
         int e = errno;
         close(fd);
         unlink(tmp.ptr);

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fdpass.h"
 #include "sysfilter.h"
 #include "worker.h"
 #include "writerules.h"
@@ -45,36 +46,6 @@ static int die(const char *what)
 {
     fprintf(stderr, "litbook sandbox: %s: %s\n", what, strerror(errno));
     return 125;
-}
-
-int lb_runner_write_all(int fd, const void *p, size_t n)
-{
-    const char *c = p;
-    while (n) {
-        ssize_t w = write(fd, c, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        c += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
-int lb_runner_read_all(int fd, void *p, size_t n)
-{
-    char *c = p;
-    while (n) {
-        ssize_t r = read(fd, c, n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return -1;
-        c += r;
-        n -= (size_t)r;
-    }
-    return 0;
 }
 
 /* --- litbook's side --------------------------------------------------- */
@@ -125,35 +96,16 @@ int lb_runner_send(int ctl, const lb_runner_request *req)
     put_strings(blob, &at, req->argv, argc);
     put_strings(blob, &at, req->envp, envc);
 
-    union {
-        char buf[CMSG_SPACE(3 * sizeof(int))];
-        struct cmsghdr align;
-    } u;
-    memset(&u, 0, sizeof u);
-    struct iovec iov = {&h, sizeof h};
-    struct msghdr m = {
-        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
-    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(3 * sizeof(int));
-    memcpy(CMSG_DATA(c), req->fds, 3 * sizeof(int));
-    ssize_t w;
-    do
-        w = sendmsg(ctl, &m, MSG_NOSIGNAL);
-    while (w < 0 && errno == EINTR);
-    /* The fds went with the first byte; the rest of the head, if the
-     * socket took only part of it, goes as plain bytes. */
-    int rc = w <= 0 ? -1 : lb_runner_write_all(ctl, (char *)&h + w, sizeof h - (size_t)w);
+    int rc = lb_fdpass_send(ctl, &h, sizeof h, req->fds, 3);
     if (rc == 0)
-        rc = lb_runner_write_all(ctl, blob, len);
+        rc = lb_fd_write_all(ctl, blob, len);
     free(blob);
     return rc;
 }
 
 int lb_runner_read(int fd, lb_runner_report *r)
 {
-    if (lb_runner_read_all(fd, r, sizeof *r) < 0 || r->magic != LB_RUNNER_MAGIC ||
+    if (lb_fd_read_all(fd, r, sizeof *r) < 0 || r->magic != LB_RUNNER_MAGIC ||
         (r->kind != LB_RUNNER_EXEC_FAILED && r->kind != LB_RUNNER_ENDED))
         return -1;
     return 0;
@@ -206,31 +158,17 @@ static int read_request(int ctl, request *q)
 {
     memset(q, 0, sizeof *q);
     q->fds[0] = q->fds[1] = q->fds[2] = -1;
-    union {
-        char buf[CMSG_SPACE(3 * sizeof(int))];
-        struct cmsghdr align;
-    } u;
-    struct iovec iov = {&q->h, sizeof q->h};
-    struct msghdr m = {
-        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
-    ssize_t r;
-    do
-        r = recvmsg(ctl, &m, MSG_CMSG_CLOEXEC);
-    while (r < 0 && errno == EINTR);
-    if (r == 0)
-        return 0;
-    struct cmsghdr *c = r > 0 ? CMSG_FIRSTHDR(&m) : NULL;
-    if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-        c->cmsg_len == CMSG_LEN(3 * sizeof(int)))
-        memcpy(q->fds, CMSG_DATA(c), 3 * sizeof(int));
-    if (r < 0 || q->fds[2] < 0 ||
-        lb_runner_read_all(ctl, (char *)&q->h + r, sizeof q->h - (size_t)r) < 0)
+    int nfds;
+    int got = lb_fdpass_recv(ctl, &q->h, sizeof q->h, q->fds, 3, &nfds);
+    if (got <= 0)
+        return got;
+    if (nfds != 3)
         return -1;
     if (q->h.magic != LB_RUNNER_MAGIC || q->h.nrlim < 0 || q->h.nrlim > LB_RUNNER_MAX_RLIM ||
         q->h.blob_len == 0 || q->h.blob_len > MAX_BLOB || q->h.argc == 0)
         return -1;
     q->blob = malloc(q->h.blob_len);
-    if (!q->blob || lb_runner_read_all(ctl, q->blob, q->h.blob_len) < 0)
+    if (!q->blob || lb_fd_read_all(ctl, q->blob, q->h.blob_len) < 0)
         return -1;
     size_t at = 0;
     char **path = NULL;
@@ -243,11 +181,13 @@ static int read_request(int ctl, request *q)
     return 1;
 }
 
-/* Every capability goes: the bounding set first (not root, the chunk comes
- * with CAP_SYS_ADMIN and CAP_SETPCAP of bwrap's user namespace, and
- * dropping takes CAP_SETPCAP; as root, become emptied it), then the
- * effective, permitted and inheritable sets; checked. */
-static int drop_caps(void)
+/* Every capability goes, in the order the kernel allows: the bounding set
+ * first (dropping takes CAP_SETPCAP, which bwrap leaves a worker's chunk:
+ * as root the host's, else its user namespace's), then, as root, the uid,
+ * then the effective, permitted, inheritable and ambient sets (a uid
+ * change empties the first two only); checked. no_new_privs keeps exec
+ * from giving any back. */
+static int drop_bounding_set(void)
 {
     for (int cap = 0; cap < 64; cap++) {
         int in = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
@@ -256,6 +196,24 @@ static int drop_caps(void)
         if (in == 1 && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
             return -1;
     }
+    return 0;
+}
+
+static int become(long uid, long gid)
+{
+    if (setgroups(0, NULL) < 0 || setresgid((gid_t)gid, (gid_t)gid, (gid_t)gid) < 0 ||
+        setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) < 0)
+        return -1;
+    uid_t r, e, s;
+    if (getresuid(&r, &e, &s) < 0 || r != (uid_t)uid || e != (uid_t)uid || s != (uid_t)uid) {
+        errno = EPERM;
+        return -1;
+    }
+    return 0;
+}
+
+static int clear_capabilities(void)
+{
     prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
     struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
     struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
@@ -267,26 +225,6 @@ static int drop_caps(void)
             errno = EPERM;
             return -1;
         }
-    return 0;
-}
-
-/* As root: what is left of bwrap's capabilities goes, bounding set and
- * ambient ones included, then the uid (setresuid to a nonzero uid clears
- * the permitted set; no_new_privs keeps exec from giving any back). */
-static int become(long uid, long gid)
-{
-    for (int cap = 0; cap < 64; cap++)
-        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno == EINVAL)
-            break; /* past the last capability this kernel knows */
-    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-    if (setgroups(0, NULL) < 0 || setresgid((gid_t)gid, (gid_t)gid, (gid_t)gid) < 0 ||
-        setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) < 0)
-        return -1;
-    uid_t r, e, s;
-    if (getresuid(&r, &e, &s) < 0 || r != (uid_t)uid || e != (uid_t)uid || s != (uid_t)uid) {
-        errno = EPERM;
-        return -1;
-    }
     return 0;
 }
 
@@ -328,7 +266,7 @@ static _Noreturn void exec_child(const request *q, int errfd)
         execve(q->path, q->argv, q->envp);
         e = errno;
     }
-    lb_runner_write_all(errfd, &e, sizeof e);
+    lb_fd_write_all(errfd, &e, sizeof e);
     _exit(127);
 }
 
@@ -397,7 +335,7 @@ static int serve(int ctl)
         serve_one(&q, &r);
         request_free(&q); /* our copies of its pipes: EOF once it is gone */
         end_leftovers();
-        if (lb_runner_write_all(ctl, &r, sizeof r) < 0)
+        if (lb_fd_write_all(ctl, &r, sizeof r) < 0)
             return 125;
     }
 }
@@ -409,9 +347,7 @@ int lb_runner_serve(int ctl, long uid, long gid)
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     if (fcntl(ctl, F_SETFD, FD_CLOEXEC) < 0)
         return die("control socket");
-    /* drop_caps after become too: a uid change empties the permitted and
-     * effective sets, not the inheritable one. */
-    if ((uid >= 0 && become(uid, gid) < 0) || drop_caps() < 0)
+    if (drop_bounding_set() < 0 || (uid >= 0 && become(uid, gid) < 0) || clear_capabilities() < 0)
         return die("cannot drop privileges");
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* a uid change resets it */
     if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)

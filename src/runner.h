@@ -20,7 +20,6 @@
 #ifndef LB_RUNNER_H
 #define LB_RUNNER_H
 
-#include <stddef.h>
 #include <sys/resource.h>
 
 enum { LB_RUNNER_EXEC_FAILED = 1, LB_RUNNER_ENDED = 2 };
@@ -62,11 +61,6 @@ int lb_runner_main(int argc, char **argv);
  * stays), drops every capability, applies Landlock and seccomp, then
  * runs each request until ctl closes. Returns an exit status. */
 int lb_runner_serve(int ctl, long uid, long gid);
-
-/* Whole writes and reads (EINTR retried). 0, or -1 at an error or end of
- * file. */
-int lb_runner_write_all(int fd, const void *p, size_t n);
-int lb_runner_read_all(int fd, void *p, size_t n);
 
 /* Sends one request on ctl (litbook's end of the socket). Blocking.
  * Returns 0, or -1 with errno (EPIPE: the runner is gone). */

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fdpass.h"
 #include "nest.h"
 #include "runner.h"
 
@@ -38,65 +39,7 @@ typedef struct {
 } chunk_reply;
 
 enum { MAX_FDS = 1 + LB_WORKER_MAX_JOIN };
-
-typedef union {
-    char buf[CMSG_SPACE(MAX_FDS * sizeof(int))];
-    struct cmsghdr align;
-} fd_space;
-
-/* Sends head (n bytes) with nfds fds, then the rest of head if the socket
- * took only part of it. */
-static int send_with_fds(int ctl, const void *head, size_t n, const int *fds, int nfds)
-{
-    fd_space u;
-    memset(&u, 0, sizeof u);
-    struct iovec iov = {(void *)head, n};
-    struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
-    if (nfds > 0) {
-        m.msg_control = u.buf;
-        m.msg_controllen = CMSG_SPACE((size_t)nfds * sizeof(int));
-        struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN((size_t)nfds * sizeof(int));
-        memcpy(CMSG_DATA(c), fds, (size_t)nfds * sizeof(int));
-    }
-    ssize_t w;
-    do
-        w = sendmsg(ctl, &m, MSG_NOSIGNAL);
-    while (w < 0 && errno == EINTR);
-    if (w <= 0)
-        return -1;
-    return lb_runner_write_all(ctl, (const char *)head + w, n - (size_t)w);
-}
-
-/* Reads head (n bytes) and up to max fds with it. Returns 1, 0 at end of
- * file, -1 on error; *nfds says how many fds came (each close-on-exec). */
-static int recv_with_fds(int ctl, void *head, size_t n, int *fds, int max, int *nfds)
-{
-    fd_space u;
-    struct iovec iov = {head, n};
-    struct msghdr m = {
-        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf};
-    ssize_t r;
-    do
-        r = recvmsg(ctl, &m, MSG_CMSG_CLOEXEC);
-    while (r < 0 && errno == EINTR);
-    *nfds = 0;
-    if (r <= 0)
-        return r == 0 ? 0 : -1;
-    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-    if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-        int got = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-        memcpy(fds, CMSG_DATA(c), (size_t)got * sizeof(int));
-        for (int i = max; i < got; i++)
-            close(fds[i]);
-        *nfds = got < max ? got : max;
-    }
-    if (lb_runner_read_all(ctl, (char *)head + r, n - (size_t)r) < 0)
-        return -1;
-    return 1;
-}
+_Static_assert((int)MAX_FDS <= (int)LB_FDPASS_MAX, "a request's fds go in one message");
 
 static void close_all(int *fds, int n)
 {
@@ -124,9 +67,9 @@ int lb_worker_send(int ctl, const char *scratch, unsigned long long tmp_max, int
     int fds[MAX_FDS];
     fds[0] = chunk_fd;
     memcpy(fds + 1, join, (size_t)njoin * sizeof(int));
-    if (send_with_fds(ctl, &h, sizeof h, fds, 1 + njoin) < 0)
+    if (lb_fdpass_send(ctl, &h, sizeof h, fds, 1 + njoin) < 0)
         return -1;
-    return lb_runner_write_all(ctl, scratch, len);
+    return lb_fd_write_all(ctl, scratch, len);
 }
 
 int lb_worker_reply(int ctl, int *pidfd)
@@ -134,7 +77,7 @@ int lb_worker_reply(int ctl, int *pidfd)
     chunk_reply r = {0, 0};
     int fds[1] = {-1}, nfds = 0;
     *pidfd = -1;
-    int got = recv_with_fds(ctl, &r, sizeof r, fds, 1, &nfds);
+    int got = lb_fdpass_recv(ctl, &r, sizeof r, fds, 1, &nfds);
     if (got <= 0 || r.magic != LB_WORKER_MAGIC || (r.err == 0) != (nfds == 1)) {
         close_all(fds, nfds);
         errno = got < 0 && errno ? errno : EPIPE;
@@ -161,12 +104,12 @@ typedef struct {
 static int read_request(int ctl, request *q)
 {
     memset(q, 0, sizeof *q);
-    int got = recv_with_fds(ctl, &q->h, sizeof q->h, q->fds, MAX_FDS, &q->nfds);
+    int got = lb_fdpass_recv(ctl, &q->h, sizeof q->h, q->fds, MAX_FDS, &q->nfds);
     if (got <= 0)
         return got;
     if (q->h.magic != LB_WORKER_MAGIC || q->h.njoin < 0 || q->h.njoin > LB_WORKER_MAX_JOIN ||
         q->nfds != 1 + q->h.njoin || q->h.path_len < 2 || q->h.path_len > sizeof q->path ||
-        lb_runner_read_all(ctl, q->path, q->h.path_len) < 0 || q->path[q->h.path_len - 1] != '\0')
+        lb_fd_read_all(ctl, q->path, q->h.path_len) < 0 || q->path[q->h.path_len - 1] != '\0')
         return -1;
     return 1;
 }
@@ -235,7 +178,7 @@ int lb_worker_main(int ctl, long uid, long gid)
         if (pidfd < 0) /* litbook reads our stderr when it reports the sandbox lost */
             fprintf(stderr, "litbook sandbox: cannot start a chunk: %s\n", strerror(r.err));
         close_all(q.fds, q.nfds);
-        int sent = send_with_fds(ctl, &r, sizeof r, &pidfd, pidfd >= 0 ? 1 : 0);
+        int sent = lb_fdpass_send(ctl, &r, sizeof r, &pidfd, pidfd >= 0 ? 1 : 0);
         if (pidfd >= 0)
             close(pidfd);
         if (sent < 0)
