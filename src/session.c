@@ -56,14 +56,6 @@ static int contained(const lb_spawn_req *req)
     return req->contain || req->max_procs || req->max_memory;
 }
 
-static int fits(const lb_session *s, const lb_spawn_req *req)
-{
-    return s->cfg == req->box && strcmp(s->scratch, req->box_scratch) == 0 &&
-           same_strv(&s->ro, req->box_ro) && s->tmp_max == req->box_tmp_max &&
-           s->max_procs == req->max_procs && s->max_memory == req->max_memory &&
-           s->contain == contained(req);
-}
-
 /* Between fork and exec: async-signal-safe calls only. leave_fd: "0" is
  * written to it (lb_jail_thread_exit_fd), or -1. */
 static _Noreturn void exec_bwrap(int leave_fd, char *const *argv, int ctl, int errw, int failw)
@@ -219,6 +211,7 @@ static void drop_worker(void)
     worker_free(w);
 }
 
+/* Whether its bwrap is still there (not reaped: WNOWAIT). */
 static int worker_alive(const worker *w)
 {
     siginfo_t si;
@@ -226,6 +219,23 @@ static int worker_alive(const worker *w)
     if (waitid(P_PID, (id_t)w->pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0)
         return 0;
     return si.si_pid == 0;
+}
+
+/* Kills the whole worker sandbox and waits until its bwrap has exited
+ * (not reaping it: worker_alive then says no, and the next look at it
+ * drops it). */
+static void kill_worker(const worker *w)
+{
+    kill(-w->pid, SIGKILL);
+    siginfo_t si;
+    while (waitid(P_PID, (id_t)w->pid, &si, WEXITED | WNOWAIT) < 0 && errno == EINTR)
+        ;
+}
+
+/* Whether w shows what req asks to see. */
+static int shows(const worker *w, const lb_spawn_req *req)
+{
+    return w->cfg == req->box && same_strv(&w->ro, req->box_ro);
 }
 
 /* The folder holding scratch (owned), or NULL. */
@@ -247,8 +257,7 @@ static worker *worker_for(const lb_spawn_req *req)
         return NULL;
     }
     worker *w = current_worker();
-    if (w && w->cfg == req->box && strcmp(w->root, root) == 0 && same_strv(&w->ro, req->box_ro) &&
-        worker_alive(w)) {
+    if (w && shows(w, req) && strcmp(w->root, root) == 0 && worker_alive(w)) {
         free(root);
         return w;
     }
@@ -300,10 +309,7 @@ static int start_in_worker(lb_session *s, const lb_spawn_req *req)
          * socket nobody holds the other end of, so that the run reports
          * the sandbox lost, with what bwrap said, and the trial is
          * forgotten. */
-        kill(-w->pid, SIGKILL);
-        siginfo_t si;
-        while (waitid(P_PID, (id_t)w->pid, &si, WEXITED | WNOWAIT) < 0 && errno == EINTR)
-            ;
+        kill_worker(w);
     }
     s->pid = w->pid;
     s->ctl = sv[0];
@@ -325,19 +331,24 @@ static int chunk_gone(int pidfd, int wait_ms)
 static void session_free(lb_session *s)
 {
     free(s->scratch);
-    lb_strv_free(&s->ro);
     free(s);
 }
 
-/* Whether the sandbox is still there: bwrap not reaped (WNOWAIT), and in
- * a worker the chunk's namespaces not ended. */
+/* Whether s can serve req: its worker shows the same views (the folder of
+ * scratch folders is the scratch folder's), and it was made for the same
+ * folder and limits. */
+static int fits(const lb_session *s, const lb_spawn_req *req)
+{
+    return shows(s->worker, req) && strcmp(s->scratch, req->box_scratch) == 0 &&
+           s->tmp_max == req->box_tmp_max && s->max_procs == req->max_procs &&
+           s->max_memory == req->max_memory && s->contain == contained(req);
+}
+
+/* Whether the sandbox is still there: the worker, and the chunk's
+ * namespaces in it. */
 static int alive(const lb_session *s)
 {
-    siginfo_t si;
-    memset(&si, 0, sizeof si);
-    if (waitid(P_PID, (id_t)s->pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0 || si.si_pid != 0)
-        return 0;
-    return s->pidfd < 0 || !chunk_gone(s->pidfd, 0);
+    return worker_alive(s->worker) && (s->pidfd < 0 || !chunk_gone(s->pidfd, 0));
 }
 
 lb_session *lb_session_get(const lb_spawn_req *req)
@@ -349,10 +360,7 @@ lb_session *lb_session_get(const lb_spawn_req *req)
         lb_session_end(NULL, NULL);
     s = lb_xcalloc(1, sizeof *s);
     s->ctl = s->pidfd = -1;
-    s->cfg = req->box;
     s->scratch = lb_xstrdup(req->box_scratch);
-    for (size_t i = 0; req->box_ro && i < req->box_ro->n; i++)
-        lb_strv_push(&s->ro, req->box_ro->v[i]);
     s->tmp_max = req->box_tmp_max;
     s->max_procs = req->max_procs;
     s->max_memory = req->max_memory;
@@ -407,12 +415,8 @@ static int end_in_worker(lb_session *s, int *status, lb_buf *err)
     }
     /* Still there (stuck in the kernel): what is left of it must not share
      * a network namespace with the next chunk; the worker goes. */
-    if (!gone) {
-        kill(-w->pid, SIGKILL);
-        siginfo_t si;
-        while (waitid(P_PID, (id_t)w->pid, &si, WEXITED | WNOWAIT) < 0 && errno == EINTR)
-            ;
-    }
+    if (!gone)
+        kill_worker(w);
     int oom = s->jailed ? lb_jail_close(&s->jail, 0) : 0;
     if (err)
         read_err(w->err, err);

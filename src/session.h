@@ -23,16 +23,16 @@
 #include "spawn.h"
 
 typedef struct {
-    pid_t pid;    /* the worker's bwrap, a child of the thread that made it */
+    /* Its worker's bwrap, a child of the thread that made it: what spawn
+     * kills at a timeout and watches for (the worker's own, copied). */
+    pid_t pid;
     int ctl;      /* litbook's end of the chunk's runner's socket */
     int pidfd;    /* the chunk's first process, PID 1 of its namespaces; -1: none (lost) */
-    void *worker; /* the thread's worker (borrowed) */
+    void *worker; /* the thread's worker (borrowed): the views are its */
     lb_jail jail;
     int jailed; /* jail is open */
-    /* What it was made for (owned copies; cfg borrowed from the build). */
-    const lb_bwrap_cfg *cfg;
+    /* What it was made for (owned copy). */
     char *scratch;
-    lb_strv ro;
     unsigned long long tmp_max, max_memory;
     unsigned long max_procs;
     int contain;
