@@ -15,22 +15,7 @@
 #include <sys/stat.h>
 
 #include "fsutil.h"
-
-static int setup(void **state)
-{
-    char *dir = strdup("/tmp/litbook-test-fsutil.XXXXXX");
-    if (!dir || !mkdtemp(dir))
-        return -1;
-    *state = dir;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    lb_remove_tree(*state);
-    free(*state);
-    return 0;
-}
+#include "tmpdir.h"
 
 static int is_dir(const char *path)
 {
@@ -88,8 +73,8 @@ static void test_write_if_changed(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_mkdirs, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_write_if_changed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mkdirs, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_write_if_changed, tmpdir_setup, tmpdir_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

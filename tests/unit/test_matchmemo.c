@@ -15,22 +15,7 @@
 
 #include "fsutil.h"
 #include "matchmemo.h"
-
-static int setup(void **state)
-{
-    char *dir = strdup("/tmp/litbook-test-matchmemo.XXXXXX");
-    if (!dir || !mkdtemp(dir))
-        return -1;
-    *state = dir;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    lb_remove_tree(*state);
-    free(*state);
-    return 0;
-}
+#include "tmpdir.h"
 
 /* How many verdicts the memo under dir holds. */
 static int remembered(const char *dir)
@@ -107,10 +92,12 @@ static void test_unwritable(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_match_remembered, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_mismatch_not_remembered, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_other_texts_judged_anew, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unwritable, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_match_remembered, tmpdir_setup, tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_mismatch_not_remembered, tmpdir_setup,
+                                        tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_other_texts_judged_anew, tmpdir_setup,
+                                        tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_unwritable, tmpdir_setup, tmpdir_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -40,39 +40,41 @@ static const char *entry(const char *list, size_t i)
     return list;
 }
 
+/* lb_nest_below(INFO, dir) succeeds with exactly the mount points want
+ * (NULL-terminated), in that order. */
+static void assert_below(const char *dir, const char *const *want)
+{
+    char out[1024];
+    size_t n = 99, k = 0;
+    assert_int_equal(lb_nest_below(INFO, dir, out, sizeof out, &n), 0);
+    while (want[k])
+        k++;
+    assert_int_equal(n, k);
+    for (size_t i = 0; i < k; i++)
+        assert_string_equal(entry(out, i), want[i]);
+}
+
 static void test_outermost_below_tmp_in_order(void **state)
 {
     (void)state;
-    char out[1024];
-    size_t n = 99;
-    assert_int_equal(lb_nest_below(INFO, "/tmp", out, sizeof out, &n), 0);
     /* Not /tmp itself, nor /tmp2; what lies in /tmp/sx/out comes with it;
      * a mount stacked twice on one path is taken once; escapes undone;
      * not the host's mount that the worker's /tmp covers, nor a removed
      * one. */
-    assert_int_equal(n, 3);
-    assert_string_equal(entry(out, 0), "/tmp/sx/out");
-    assert_string_equal(entry(out, 1), "/tmp/sx/chapters");
-    assert_string_equal(entry(out, 2), "/tmp/a b");
+    assert_below("/tmp",
+                 (const char *const[]){"/tmp/sx/out", "/tmp/sx/chapters", "/tmp/a b", NULL});
 }
 
 static void test_other_folders(void **state)
 {
     (void)state;
-    char out[1024];
-    size_t n = 99;
     /* The mount on top at /dev/shm decides: /dev/shm/x is under the one it
      * covers. */
-    assert_int_equal(lb_nest_below(INFO, "/dev/shm", out, sizeof out, &n), 0);
-    assert_int_equal(n, 1);
-    assert_string_equal(entry(out, 0), "/dev/shm/y");
-    assert_int_equal(lb_nest_below(INFO, "/proc", out, sizeof out, &n), 0);
-    assert_int_equal(n, 0);
+    assert_below("/dev/shm", (const char *const[]){"/dev/shm/y", NULL});
+    assert_below("/proc", (const char *const[]){NULL});
     /* A mount below a listed one of another folder is below it too. */
-    assert_int_equal(lb_nest_below(INFO, "/tmp/sx/out", out, sizeof out, &n), 0);
-    assert_int_equal(n, 2);
-    assert_string_equal(entry(out, 0), "/tmp/sx/out/.cache/include");
-    assert_string_equal(entry(out, 1), "/tmp/sx/out/.cache/tmp");
+    assert_below("/tmp/sx/out", (const char *const[]){"/tmp/sx/out/.cache/include",
+                                                      "/tmp/sx/out/.cache/tmp", NULL});
 }
 
 static void test_too_many_for_the_room(void **state)
@@ -86,13 +88,8 @@ static void test_too_many_for_the_room(void **state)
 static void test_a_folder_that_is_no_mount_point(void **state)
 {
     (void)state;
-    char out[1024];
-    size_t n = 99;
     /* /tmp/sx is a folder of /tmp's tmpfs: the outermost below it. */
-    assert_int_equal(lb_nest_below(INFO, "/tmp/sx", out, sizeof out, &n), 0);
-    assert_int_equal(n, 2);
-    assert_string_equal(entry(out, 0), "/tmp/sx/out");
-    assert_string_equal(entry(out, 1), "/tmp/sx/chapters");
+    assert_below("/tmp/sx", (const char *const[]){"/tmp/sx/out", "/tmp/sx/chapters", NULL});
 }
 
 static void test_a_line_without_a_mount_point(void **state)

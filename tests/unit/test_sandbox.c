@@ -429,6 +429,27 @@ static int is_zombie(pid_t pid)
     return rp && rp[1] == ' ' && rp[2] == 'Z';
 }
 
+/* A child that exits at once, recorded as in flight (a spawn waits for
+ * it), as every fork of litbook's is. */
+static pid_t fork_in_flight(void)
+{
+    lb_jail_fork_begin();
+    pid_t kid = fork();
+    if (kid == 0)
+        _exit(0);
+    lb_jail_fork_end(kid);
+    assert_true(kid > 0);
+    return kid;
+}
+
+/* Waits (up to a second) until pid is a zombie, and checks it is. */
+static void await_zombie(pid_t pid)
+{
+    for (int tries = 0; !is_zombie(pid) && tries < 500; tries++)
+        usleep(2000);
+    assert_true(is_zombie(pid));
+}
+
 /* Forgetting one child keeps the record of the others: a child another
  * thread still waits for is not an orphan, and the sweep at a run's end
  * must leave it to that thread to reap. */
@@ -436,20 +457,12 @@ static void test_forget_keeps_the_others(void **state)
 {
     (void)state;
     pid_t kid[2];
-    for (int i = 0; i < 2; i++) {
-        lb_jail_fork_begin();
-        kid[i] = fork();
-        if (kid[i] == 0)
-            _exit(0);
-        lb_jail_fork_end(kid[i]);
-        assert_true(kid[i] > 0);
-    }
+    for (int i = 0; i < 2; i++)
+        kid[i] = fork_in_flight();
     int st;
     assert_int_equal(waitpid(kid[0], &st, 0), kid[0]);
     lb_jail_forget(kid[0]);
-    for (int tries = 0; !is_zombie(kid[1]) && tries < 500; tries++)
-        usleep(2000);
-    assert_true(is_zombie(kid[1]));
+    await_zombie(kid[1]);
     lb_jail j;
     lb_jail_open(&j, 0, 0);
     lb_jail_close(&j, 0); /* reaps the orphans: kid[1] is none */
@@ -465,19 +478,10 @@ static void test_many_in_flight_kept(void **state)
     (void)state;
     enum { N = 40 };
     pid_t kid[N];
-    for (int i = 0; i < N; i++) {
-        lb_jail_fork_begin();
-        kid[i] = fork();
-        if (kid[i] == 0)
-            _exit(0);
-        lb_jail_fork_end(kid[i]);
-        assert_true(kid[i] > 0);
-    }
-    for (int i = 0; i < N; i++) {
-        for (int tries = 0; !is_zombie(kid[i]) && tries < 500; tries++)
-            usleep(2000);
-        assert_true(is_zombie(kid[i]));
-    }
+    for (int i = 0; i < N; i++)
+        kid[i] = fork_in_flight();
+    for (int i = 0; i < N; i++)
+        await_zombie(kid[i]);
     lb_jail j;
     lb_jail_open(&j, 0, 0);
     lb_jail_close(&j, 0); /* reaps the orphans: none of these */
